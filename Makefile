@@ -1,0 +1,47 @@
+# ServeScale: `make demo` runs the sandbox fleet with Prometheus; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: all venv install tools lint typecheck layers unit test demo bench clean
+
+all: test
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+venv install: $(STAMP)
+
+# Real Prometheus, promtool, Alertmanager and amtool from Debian's packages.
+tools:
+	@bash scripts/install-tools.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+layers: $(STAMP)
+	$(BIN)/lint-imports
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -m 'not integration'
+
+test: $(STAMP) tools lint typecheck layers
+	bash scripts/run-pytest.sh $(BIN)/pytest -q
+
+demo: $(STAMP) tools
+	$(BIN)/servescale demo
+
+bench: $(STAMP) tools
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Prometheus recording and alerting rules, Alertmanager routes, and their promtool tests."""

@@ -1,0 +1,1 @@
+"""Composition root: settings, app wiring and the ``servescale`` command line."""

@@ -1,0 +1,1 @@
+"""Real Prometheus and Alertmanager processes on loopback, for tests and the demo."""
