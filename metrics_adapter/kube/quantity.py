@@ -1,0 +1,154 @@
+"""Kubernetes ``resource.Quantity`` strings: canonical formatting and parsing.
+
+Formatting follows apimachinery's canonical DecimalSI form (quantity.go ``CanonicalizeBytes``):
+an integer mantissa with all factors of ten moved into the exponent, the exponent lowered to a
+multiple of three, and the matching suffix ``n u m "" k M G T P E``. So 0.5 is ``500m``, 1500
+is ``1500`` (never ``1.5k``), 12000 is ``12k`` and 0.0005 is ``500u``.
+
+Precision is that of a Quantity: nano-units. Decimals are rounded away from zero to the nano,
+exactly as ``ParseQuantity`` rounds ("if you want some resources, you should get some").
+Floats are binary approximations, so they are read as their shortest decimal form (``repr``)
+and rounded to the *nearest* nano instead (0.1 + 0.2 must give ``300m``, not ``300000001n``);
+a non-zero float smaller than half a nano still becomes ``±1n`` so that a non-zero value never
+turns into zero. Values above the ``E`` suffix keep the
+``E`` suffix with a longer mantissa, which parses back to the same number. NaN and infinities
+have no Quantity form and raise ``QuantityError`` (a ``ValueError``).
+
+Parsing accepts the documented grammar: ``[+-]`` digits with an optional fraction, then a
+decimal SI suffix, a binary suffix ``Ki..Ei`` or an exponent ``e<int>``/``E<int>``. It is
+stricter than apimachinery on degenerate inputs (``""``, ``"."``, ``"-"`` are refused).
+
+This module knows nothing of metrics, HTTP or pydantic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, ROUND_UP, Context, Decimal
+
+from metrics_adapter.kube.errors import QuantityError
+
+__all__ = ["format_quantity", "milli_value", "parse_quantity", "to_quantity_decimal"]
+
+_NANO_EXPONENT = -9
+_NANO = Decimal(1).scaleb(_NANO_EXPONENT)
+_DECIMAL_SUFFIXES: dict[str, int] = {
+    "n": -9,
+    "u": -6,
+    "m": -3,
+    "": 0,
+    "k": 3,
+    "M": 6,
+    "G": 9,
+    "T": 12,
+    "P": 15,
+    "E": 18,
+}
+_SUFFIX_FOR_EXPONENT: dict[int, str] = {exponent: suffix for suffix, exponent in _DECIMAL_SUFFIXES.items()}
+_BINARY_SUFFIXES: dict[str, int] = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
+_MAX_EXPONENT = 18
+# apimachinery caps binary quantities at 2^63-1.
+_MAX_BINARY = Decimal(2**63 - 1)
+# Refuse absurd exponents ("1e999999999") instead of building enormous numbers.
+_MAX_ABS_PARSED_EXPONENT = 1000
+
+_NUMBER = re.compile(
+    r"(?P<sign>[+-]?)(?P<integer>[0-9]*)(?:\.(?P<fraction>[0-9]*))?(?P<suffix>.*)", re.DOTALL
+)
+_EXPONENT_SUFFIX = re.compile(r"[eE](?P<exponent>[+-]?[0-9]+)")
+
+
+def _quantize_context(value: Decimal) -> Context:
+    """A context precise enough to quantize ``value`` to nano-units without overflow."""
+    return Context(prec=max(28, value.adjusted() - _NANO_EXPONENT + 2), Emax=10**7, Emin=-(10**7))
+
+
+def _exponent(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):
+        raise QuantityError(f"{value!r} has no Kubernetes quantity representation")
+    return exponent
+
+
+def to_quantity_decimal(value: Decimal | int | float) -> Decimal:
+    """Return ``value`` as a Decimal with Quantity precision (nano-units); refuse NaN/Inf."""
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a quantity")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise QuantityError(f"{value!r} has no Kubernetes quantity representation")
+        shortest = Decimal(repr(value))
+        if _exponent(shortest) >= _NANO_EXPONENT:
+            return shortest
+        rounded = shortest.quantize(_NANO, rounding=ROUND_HALF_EVEN, context=_quantize_context(shortest))
+        if rounded == 0 and shortest != 0:
+            return _NANO.copy_sign(shortest)
+        return rounded
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise QuantityError(f"{value!r} has no Kubernetes quantity representation")
+        if _exponent(value) >= _NANO_EXPONENT:
+            return value
+        return value.quantize(_NANO, rounding=ROUND_UP, context=_quantize_context(value))
+    raise TypeError(f"cannot make a quantity of {type(value).__name__}")
+
+
+def format_quantity(value: Decimal | int | float) -> str:
+    """Return the canonical DecimalSI Quantity string of ``value`` (e.g. 0.5 -> ``"500m"``)."""
+    number = to_quantity_decimal(value)
+    if number == 0:
+        return "0"
+    sign, digits, _ = number.as_tuple()
+    exponent = _exponent(number)
+    mantissa = int("".join(map(str, digits)))
+    while mantissa % 10 == 0:
+        mantissa //= 10
+        exponent += 1
+    shift = exponent % 3
+    mantissa *= 10**shift
+    exponent -= shift
+    if exponent > _MAX_EXPONENT:
+        mantissa *= 10 ** (exponent - _MAX_EXPONENT)
+        exponent = _MAX_EXPONENT
+    return f"{'-' if sign else ''}{mantissa}{_SUFFIX_FOR_EXPONENT[exponent]}"
+
+
+def parse_quantity(text: str) -> Decimal:
+    """Parse a Quantity string (``"500m"``, ``"1.5Gi"``, ``"1.2e4"``) to its Decimal value.
+
+    The result carries Quantity precision: values finer than a nano-unit are rounded away from
+    zero, as ``ParseQuantity`` does. Raises ``QuantityError`` on malformed input.
+    """
+    match = _NUMBER.fullmatch(text)
+    if match is None or not (match["integer"] or match["fraction"]):
+        raise QuantityError(f"quantity {text!r} is not a signed decimal number with an optional suffix")
+    digits = match["integer"] + (match["fraction"] or "")
+    magnitude = Decimal(int(digits)).scaleb(-len(match["fraction"] or ""))
+    suffix = match["suffix"]
+    if suffix in _DECIMAL_SUFFIXES:
+        magnitude = magnitude.scaleb(_DECIMAL_SUFFIXES[suffix])
+    elif suffix in _BINARY_SUFFIXES:
+        magnitude = min(magnitude * (2 ** _BINARY_SUFFIXES[suffix]), _MAX_BINARY)
+    elif (exponent_match := _EXPONENT_SUFFIX.fullmatch(suffix)) is not None:
+        exponent = int(exponent_match["exponent"])
+        if abs(exponent) > _MAX_ABS_PARSED_EXPONENT:
+            raise QuantityError(f"quantity {text!r} has an exponent out of range")
+        magnitude = magnitude.scaleb(exponent, context=_quantize_context(magnitude))
+    else:
+        raise QuantityError(f"quantity {text!r} has an unknown suffix {suffix!r}")
+    value = to_quantity_decimal(magnitude)
+    return -value if match["sign"] == "-" else value
+
+
+def milli_value(value: Decimal) -> int:
+    """Return ``ceil(value * 1000)``: what the HPA reads through ``Quantity.MilliValue()``.
+
+    Sub-milli values round up, so ``500u`` is seen by the HPA as 1m.
+    """
+    if not value.is_finite():
+        raise QuantityError(f"{value!r} has no Kubernetes quantity representation")
+    scaled = value.scaleb(3, context=_quantize_context(value))
+    return int(scaled.to_integral_value(rounding=ROUND_CEILING, context=_quantize_context(scaled)))

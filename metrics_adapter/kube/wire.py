@@ -1,0 +1,154 @@
+"""Shared pieces of the Kubernetes JSON documents: the base model and the small metav1 types.
+
+``WireModel`` fixes how every document of this package is written: camelCase keys, frozen,
+unknown keys ignored on input (real servers add fields), and Go's ``omitempty`` rule: a field
+that is ``None`` is left out, unless the Go type has no ``omitempty`` and Kubernetes writes
+``null`` (listed in ``_keep_null``, e.g. ``selector`` of a MetricValue). Serialise with
+``model_dump(mode="json", by_alias=True)`` or ``to_wire()``.
+
+Also here: ``ListMeta`` (``metadata: {}``), ``ObjectReference`` (a ``describedObject``),
+``LabelSelector`` (``metav1.LabelSelector`` with ``matchLabels``/``matchExpressions``) and the
+conversion from a parsed selector (as apimachinery's ``ParseToLabelSelector``, except that
+``!=`` becomes ``NotIn`` of one value instead of an error). Knows nothing of HTTP or metrics.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
+from pydantic.alias_generators import to_camel
+
+from metrics_adapter.kube.errors import SelectorError
+from metrics_adapter.kube.quantity import parse_quantity
+from metrics_adapter.kube.selector import LabelSelector, Operator
+from metrics_adapter.kube.timestamps import parse_time
+
+__all__ = [
+    "LabelSelectorRequirementWire",
+    "LabelSelectorWire",
+    "ListMeta",
+    "MetricItem",
+    "ObjectReferenceWire",
+    "WireModel",
+    "label_selector_to_wire",
+]
+
+
+class WireModel(BaseModel):
+    """Base of every Kubernetes JSON document: camelCase, frozen, ``omitempty`` for ``None``."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        serialize_by_alias=True,
+        frozen=True,
+        extra="ignore",
+    )
+
+    _keep_null: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _omit_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for name, field in type(self).model_fields.items():
+            if name in self._keep_null or getattr(self, name) is not None:
+                continue
+            # The key is the alias or the name depending on how the dump was asked for.
+            data.pop(name, None)
+            if field.alias:
+                data.pop(field.alias, None)
+        return data
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON-ready dict Kubernetes would send."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class MetricItem(WireModel):
+    """Base of metric items: ``value`` must be a Quantity string, ``timestamp`` RFC 3339."""
+
+    @field_validator("value", check_fields=False)
+    @classmethod
+    def _quantity(cls, value: str) -> str:
+        parse_quantity(value)
+        return value
+
+    @field_validator("timestamp", check_fields=False)
+    @classmethod
+    def _time(cls, value: str) -> str:
+        parse_time(value)
+        return value
+
+
+class ListMeta(WireModel):
+    """``metav1.ListMeta``; the metrics APIs send it empty: ``"metadata": {}``."""
+
+    resource_version: str | None = None
+    continue_: str | None = Field(default=None, alias="continue")
+    self_link: str | None = None
+
+
+class ObjectReferenceWire(WireModel):
+    """``v1.ObjectReference`` as used in ``describedObject``; every field is ``omitempty``."""
+
+    kind: str | None = None
+    namespace: str | None = None
+    name: str | None = None
+    uid: str | None = None
+    api_version: str | None = None
+    resource_version: str | None = None
+    field_path: str | None = None
+
+
+class LabelSelectorRequirementWire(WireModel):
+    key: str
+    operator: str
+    values: list[str] | None = None
+
+
+class LabelSelectorWire(WireModel):
+    """``metav1.LabelSelector``: ``{"matchLabels": {...}, "matchExpressions": [...]}``."""
+
+    match_labels: dict[str, str] | None = None
+    match_expressions: list[LabelSelectorRequirementWire] | None = None
+
+
+_EXPRESSION_OPERATORS = {
+    Operator.IN: "In",
+    Operator.NOT_IN: "NotIn",
+    Operator.NOT_EQUALS: "NotIn",
+    Operator.EXISTS: "Exists",
+    Operator.DOES_NOT_EXIST: "DoesNotExist",
+}
+
+
+def label_selector_to_wire(selector: LabelSelector | None) -> LabelSelectorWire | None:
+    """The ``metav1.LabelSelector`` form of a parsed selector; ``None`` when empty or absent.
+
+    Raises ``SelectorError`` for ``>``/``<``, which a ``metav1.LabelSelector`` cannot express.
+    """
+    if selector is None or selector.is_empty:
+        return None
+    match_labels: dict[str, str] = {}
+    expressions: list[LabelSelectorRequirementWire] = []
+    for requirement in selector:
+        if requirement.operator in (Operator.EQUALS, Operator.DOUBLE_EQUALS):
+            match_labels[requirement.key] = requirement.values[0]
+            continue
+        operator = _EXPRESSION_OPERATORS.get(requirement.operator)
+        if operator is None:
+            raise SelectorError(f"{str(requirement)!r} isn't supported in label selectors")
+        expressions.append(
+            LabelSelectorRequirementWire(
+                key=requirement.key, operator=operator, values=list(requirement.values) or None
+            )
+        )
+    return LabelSelectorWire(match_labels=match_labels or None, match_expressions=expressions or None)

@@ -1,0 +1,5 @@
+"""``python -m servescale``."""
+
+from servescale.cli import main
+
+main()

@@ -1,0 +1,17 @@
+"""The ``servescale`` command line: one typer app, each subcommand registered from its module."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="servescale",
+    help="Metrics API, HPA simulation, SLOs, alerts and dashboards for ML model serving.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,1 @@
+"""Subcommands of the ``servescale`` CLI; each module exposes ``register(app)``."""
