@@ -1,0 +1,222 @@
+"""The custom and external metrics API over HTTP: discovery, metric routes, ``Status`` errors.
+
+Speaks exactly what the HPA controller, kube-aggregator and kubectl expect: JSON whatever the
+``Accept`` header (client-go asks for protobuf with ``*/*``), 406 only for an aggregated-discovery
+``Accept`` on ``/apis`` (the aggregator then falls back to legacy discovery), correct
+``kind``/``apiVersion``, and every error as a ``Status`` whose ``code`` equals the HTTP status.
+Errors from the layers below are translated here and only here. Authentication and
+authorisation are a middleware added by the composition root.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from metrics_adapter.kube import (
+    CUSTOM_METRICS_GROUP,
+    CUSTOM_METRICS_VERSIONS,
+    EXTERNAL_METRICS_GROUP,
+    EXTERNAL_METRICS_VERSIONS,
+    KubeFormatError,
+    MetricResource,
+    Status,
+    StatusReason,
+    accepts_only_aggregated_discovery,
+    build_api_group,
+    build_api_group_list,
+    build_custom_metrics_resource_list,
+    build_external_metrics_resource_list,
+    new_bad_request,
+    new_external_metric_not_found,
+    new_internal_error,
+    new_method_not_supported,
+    new_metric_not_found,
+    new_not_acceptable,
+    new_service_unavailable,
+    parse_custom_metric_path,
+    parse_external_metric_path,
+    to_external,
+    to_v1beta1,
+    to_v1beta2,
+)
+from metrics_adapter.provider import (
+    BadMetricRequestError,
+    MetricNotFoundError,
+    MetricsProvider,
+    UpstreamUnavailableError,
+)
+from metrics_adapter.self_metrics import AdapterMetrics
+
+log = logging.getLogger(__name__)
+
+_GROUPS = {CUSTOM_METRICS_GROUP: CUSTOM_METRICS_VERSIONS, EXTERNAL_METRICS_GROUP: EXTERNAL_METRICS_VERSIONS}
+_JSON = "application/json"
+_PLACEHOLDER = "servescale_no_metrics_configured"
+
+
+def status_response(status: Status) -> JSONResponse:
+    """A ``Status`` as the HTTP answer, with the HTTP code equal to ``status.code``."""
+    return JSONResponse(status.to_wire(), status_code=status.code, media_type=_JSON)
+
+
+def _path_not_found() -> Status:
+    """What kube-apiserver answers for a path nothing serves."""
+    return Status(
+        message="the server could not find the requested resource", reason=StatusReason.NOT_FOUND, code=404
+    )
+
+
+def _status_for(exc: Exception) -> Status:
+    if isinstance(exc, KubeFormatError | BadMetricRequestError):
+        return new_bad_request(str(exc))
+    if isinstance(exc, MetricNotFoundError):
+        if exc.external:
+            return new_external_metric_not_found(exc.metric)
+        status = new_metric_not_found(exc.group_resource, exc.metric, name=exc.name, selector=exc.selector)
+        if exc.detail:
+            status = status.model_copy(update={"message": f"{status.message}: {exc.detail}"})
+        return status
+    if isinstance(exc, UpstreamUnavailableError):
+        return new_service_unavailable(f"unable to fetch metrics: {exc}")
+    return new_internal_error("unable to fetch metrics")
+
+
+def _raw_path(request: Request) -> str:
+    raw = request.scope.get("raw_path")
+    return raw.decode("latin-1") if isinstance(raw, bytes) else request.url.path
+
+
+def create_metrics_api(
+    provider: MetricsProvider,
+    *,
+    metrics: AdapterMetrics,
+    middleware: list[Callable[[FastAPI], None]] | None = None,
+) -> FastAPI:
+    """The aggregated API server app; ``middleware`` callables install auth and the like."""
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, title="servescale metrics API")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            return status_response(new_method_not_supported(request.url.path, request.method.lower()))
+        return status_response(_path_not_found())
+
+    @app.middleware("http")
+    async def _observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = str(request.scope.get("servescale.route", "other"))
+        metric = str(request.scope.get("servescale.metric", ""))
+        metrics.requests.labels(route, metric, str(response.status_code)).inc()
+        metrics.request_duration.labels(route, metric).observe(time.perf_counter() - started)
+        return response
+
+    for install in middleware or []:
+        install(app)
+
+    @app.get("/apis")
+    async def api_groups(request: Request) -> Response:
+        request.scope["servescale.route"] = "discovery"
+        if accepts_only_aggregated_discovery(request.headers.get("accept")):
+            return status_response(new_not_acceptable([_JSON]))
+        return JSONResponse(build_api_group_list().to_wire())
+
+    @app.get("/apis/{group}")
+    async def api_group(group: str, request: Request) -> Response:
+        request.scope["servescale.route"] = "discovery"
+        if group not in _GROUPS:
+            return status_response(_path_not_found())
+        return JSONResponse(build_api_group(group).to_wire())
+
+    @app.get("/apis/{group}/{version}")
+    async def api_resources(group: str, version: str, request: Request) -> Response:
+        request.scope["servescale.route"] = "discovery"
+        if version not in _GROUPS.get(group, ()):
+            return status_response(_path_not_found())
+        # An empty resource list breaks kubectl, helm and Flux discovery: list a placeholder then.
+        if group == CUSTOM_METRICS_GROUP:
+            resources = provider.custom_metric_resources() or [MetricResource("pods", _PLACEHOLDER, True)]
+            document = build_custom_metrics_resource_list(version, resources)
+        else:
+            document = build_external_metrics_resource_list(provider.external_metric_names() or [_PLACEHOLDER])
+        return JSONResponse(document.to_wire())
+
+    @app.get("/apis/" + CUSTOM_METRICS_GROUP + "/{version}/{rest:path}")
+    async def custom_metric(version: str, rest: str, request: Request) -> Response:
+        request.scope["servescale.route"] = "custom"
+        if version not in CUSTOM_METRICS_VERSIONS:
+            return status_response(_path_not_found())
+        try:
+            parsed = parse_custom_metric_path(
+                _raw_path(request),
+                label_selector=request.query_params.get("labelSelector"),
+                metric_label_selector=request.query_params.get("metricLabelSelector"),
+            )
+            request.scope["servescale.metric"] = parsed.metric
+            values = await provider.get_custom(parsed)
+        except Exception as exc:
+            return _error_response(exc)
+        document: Any = to_v1beta1(values) if parsed.version == "v1beta1" else to_v1beta2(values)
+        return JSONResponse(document.to_wire())
+
+    @app.get("/apis/" + EXTERNAL_METRICS_GROUP + "/{version}/{rest:path}")
+    async def external_metric(version: str, rest: str, request: Request) -> Response:
+        request.scope["servescale.route"] = "external"
+        if version not in EXTERNAL_METRICS_VERSIONS:
+            return status_response(_path_not_found())
+        try:
+            parsed = parse_external_metric_path(
+                _raw_path(request), label_selector=request.query_params.get("labelSelector")
+            )
+            request.scope["servescale.metric"] = parsed.metric
+            values = await provider.get_external(parsed)
+        except Exception as exc:
+            return _error_response(exc)
+        return JSONResponse(to_external(values).to_wire())
+
+    @app.get("/openapi/{version}")
+    async def openapi(version: str) -> Response:
+        # The aggregator tolerates 404 here ("assuming the server won't provide any spec").
+        return status_response(_path_not_found())
+
+    return app
+
+
+def _error_response(exc: Exception) -> JSONResponse:
+    status = _status_for(exc)
+    if status.code >= 500:
+        log.error("metrics request failed: %s", exc, exc_info=exc)
+    return status_response(status)
+
+
+def create_health_app(*, metrics: AdapterMetrics, ready: Callable[[], tuple[bool, str]]) -> FastAPI:
+    """Probes and the adapter's own ``/metrics``, for the plain-HTTP port (no client certificates).
+
+    ``ready`` says whether answers can be trusted yet (e.g. the pod cache has synced) and why not.
+    """
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, title="servescale health")
+
+    @app.get("/healthz")
+    @app.get("/livez")
+    async def live() -> Response:
+        return Response("ok", media_type="text/plain")
+
+    @app.get("/readyz")
+    async def readyz() -> Response:
+        ok, why = ready()
+        return Response("ok" if ok else why, status_code=200 if ok else 503, media_type="text/plain")
+
+    @app.get("/metrics")
+    async def own_metrics() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app
