@@ -1,0 +1,156 @@
+"""The pod cache built from kube-state-metrics series: labels, readiness, owning Deployment."""
+
+from __future__ import annotations
+
+import pytest
+
+from metrics_adapter.kube import parse_selector
+from metrics_adapter.pods import PodIndex
+from metrics_adapter.pods.prometheus_source import PrometheusPodSource, build_index
+from metrics_adapter.promql import (
+    FakePrometheus,
+    InstantVector,
+    Labels,
+    PrometheusUnavailableError,
+    Sample,
+    Selector,
+    eq,
+)
+
+
+def vector(*rows: dict[str, str], value: float = 1.0) -> InstantVector:
+    return InstantVector(tuple(Sample(Labels(r), 1000.0, value) for r in rows))
+
+
+INFO = vector(
+    {
+        "namespace": "ml",
+        "pod": "llama-6f7c9d5b8-x2k4q",
+        "created_by_kind": "ReplicaSet",
+        "created_by_name": "llama-6f7c9d5b8",
+    },
+    {
+        "namespace": "ml",
+        "pod": "llama-6f7c9d5b8-q8w2m",
+        "created_by_kind": "ReplicaSet",
+        "created_by_name": "llama-6f7c9d5b8",
+    },
+    {
+        "namespace": "ml",
+        "pod": "resnet-55d4c7-abcde",
+        "created_by_kind": "ReplicaSet",
+        "created_by_name": "resnet-55d4c7",
+    },
+    {
+        "namespace": "other",
+        "pod": "llama-1-zzzzz",
+        "created_by_kind": "StatefulSet",
+        "created_by_name": "llama",
+    },
+)
+LABELS = vector(
+    {
+        "namespace": "ml",
+        "pod": "llama-6f7c9d5b8-x2k4q",
+        "label_app": "llama",
+        "label_app_kubernetes_io_name": "llama",
+        "label_pod_template_hash": "6f7c9d5b8",
+    },
+    {
+        "namespace": "ml",
+        "pod": "llama-6f7c9d5b8-q8w2m",
+        "label_app": "llama",
+        "label_app_kubernetes_io_name": "llama",
+        "label_pod_template_hash": "6f7c9d5b8",
+    },
+    {
+        "namespace": "ml",
+        "pod": "resnet-55d4c7-abcde",
+        "label_app": "resnet",
+        "label_pod_template_hash": "55d4c7",
+    },
+    {"namespace": "other", "pod": "llama-1-zzzzz", "label_app": "llama"},
+)
+READY = InstantVector(
+    (
+        Sample(Labels(namespace="ml", pod="llama-6f7c9d5b8-x2k4q", condition="true"), 1000.0, 1.0),
+        Sample(Labels(namespace="ml", pod="llama-6f7c9d5b8-q8w2m", condition="true"), 1000.0, 0.0),
+        Sample(Labels(namespace="ml", pod="resnet-55d4c7-abcde", condition="true"), 1000.0, 1.0),
+    )
+)
+
+
+def index() -> PodIndex:
+    return build_index(info=INFO, labels=LABELS, ready=READY, owners=InstantVector())
+
+
+@pytest.mark.parametrize(
+    ("namespace", "selector", "expected"),
+    [
+        pytest.param("ml", "app=llama", ["llama-6f7c9d5b8-q8w2m", "llama-6f7c9d5b8-x2k4q"], id="equality"),
+        pytest.param(
+            "ml",
+            "app.kubernetes.io/name=llama",
+            ["llama-6f7c9d5b8-q8w2m", "llama-6f7c9d5b8-x2k4q"],
+            id="sanitised-key",
+        ),
+        pytest.param("ml", "app in (resnet,bert)", ["resnet-55d4c7-abcde"], id="set"),
+        pytest.param("ml", "!app.kubernetes.io/name", ["resnet-55d4c7-abcde"], id="not-exists"),
+        pytest.param(
+            "ml", "", ["llama-6f7c9d5b8-q8w2m", "llama-6f7c9d5b8-x2k4q", "resnet-55d4c7-abcde"], id="empty"
+        ),
+        pytest.param("other", "app=llama", ["llama-1-zzzzz"], id="namespace-scoped"),
+        pytest.param("nowhere", "app=llama", [], id="unknown-namespace"),
+    ],
+)
+def test_select_matches_kubernetes_selectors(namespace: str, selector: str, expected: list[str]) -> None:
+    assert [p.name for p in index().select(namespace, parse_selector(selector))] == expected
+
+
+def test_readiness_and_owning_deployment() -> None:
+    pods = {p.name: p for p in index().pods("ml")}
+    assert pods["llama-6f7c9d5b8-x2k4q"].ready is True
+    assert pods["llama-6f7c9d5b8-q8w2m"].ready is False
+    assert (pods["resnet-55d4c7-abcde"].workload_kind, pods["resnet-55d4c7-abcde"].workload) == (
+        "Deployment",
+        "resnet",
+    )
+    assert [p.name for p in index().owned_by("ml", kind="Deployment", name="llama")] == [
+        "llama-6f7c9d5b8-q8w2m",
+        "llama-6f7c9d5b8-x2k4q",
+    ]
+    other = index().pods("other")[0]
+    assert (other.workload_kind, other.workload) == ("StatefulSet", "llama")
+
+
+def test_kube_pod_owner_wins_over_created_by() -> None:
+    owners = vector(
+        {
+            "namespace": "ml",
+            "pod": "resnet-55d4c7-abcde",
+            "owner_kind": "Job",
+            "owner_name": "batch-1",
+            "owner_is_controller": "true",
+        }
+    )
+    idx = build_index(info=INFO, labels=LABELS, ready=READY, owners=owners)
+    pod = next(p for p in idx.pods("ml") if p.name.startswith("resnet"))
+    assert (pod.workload_kind, pod.workload) == ("Job", "batch-1")
+
+
+async def test_source_is_unsynced_until_first_refresh_and_keeps_snapshot_on_failure() -> None:
+    fake = FakePrometheus()
+    fake.on_query(Selector("kube_pod_info"), INFO)
+    fake.on_query(Selector("kube_pod_labels"), LABELS)
+    fake.on_query(Selector("kube_pod_status_ready", (eq("condition", "true"),)), READY)
+    fake.on_query(Selector("kube_pod_owner"), InstantVector())
+    source = PrometheusPodSource(fake, interval=60)
+    assert source.synced is False
+    assert source.select("ml", parse_selector("app=llama")) == []
+    await source.refresh()
+    assert source.synced is True
+    assert len(source.select("ml", parse_selector("app=llama"))) == 2
+    fake.fail_with(PrometheusUnavailableError("down"))
+    with pytest.raises(PrometheusUnavailableError):
+        await source.refresh()
+    assert len(source.select("ml", parse_selector("app=llama"))) == 2
