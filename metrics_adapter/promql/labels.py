@@ -1,0 +1,62 @@
+"""``Labels``: an immutable, hashable label set as Prometheus returns it (``__name__`` included).
+
+Knows nothing about samples or queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+__all__ = ["Labels"]
+
+
+class Labels(Mapping[str, str]):
+    """An immutable mapping of label name to value, ordered by name, usable as a dict key.
+
+    Build it from a mapping, from ``(name, value)`` pairs, or from keyword arguments.
+    """
+
+    __slots__ = ("_items", "_lookup")
+
+    _items: tuple[tuple[str, str], ...]
+    _lookup: dict[str, str]
+
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = (), /, **kwargs: str) -> None:
+        lookup = dict(items.items() if isinstance(items, Mapping) else items)
+        lookup.update(kwargs)
+        for name, value in lookup.items():
+            if not isinstance(name, str) or not isinstance(value, str):
+                raise TypeError(f"label names and values must be str, got {name!r}: {value!r}")
+        self._items = tuple(sorted(lookup.items()))
+        self._lookup = dict(self._items)
+
+    def __getitem__(self, name: str) -> str:
+        return self._lookup[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lookup)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Labels):
+            return self._items == other._items
+        if isinstance(other, Mapping):
+            return self._lookup == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Labels({self._lookup!r})"
+
+    @property
+    def metric_name(self) -> str | None:
+        """The ``__name__`` label, or ``None`` when the series has none (e.g. after ``rate``)."""
+        return self._lookup.get("__name__")
+
+    def without(self, *names: str) -> Labels:
+        """A copy without the given labels."""
+        return Labels((name, value) for name, value in self._items if name not in names)
