@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import typer
 
+from servescale.commands import demo, sandbox
+
 app = typer.Typer(
     name="servescale",
     help="Metrics API, HPA simulation, SLOs, alerts and dashboards for ML model serving.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+for module in (sandbox, demo):
+    module.register(app)
 
 
 def main() -> None:

@@ -159,11 +159,7 @@ class PrometheusServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             body = httpx.get(f"{self.url}/api/v1/targets", timeout=5.0).json()
-            up = {
-                t["labels"]["job"]
-                for t in body["data"]["activeTargets"]
-                if t.get("health") == "up"
-            }
+            up = {t["labels"]["job"] for t in body["data"]["activeTargets"] if t.get("health") == "up"}
             if jobs <= up:
                 return
             time.sleep(0.2)
