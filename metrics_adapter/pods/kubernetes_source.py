@@ -96,11 +96,12 @@ class KubernetesPodWatcher:
     def stop(self) -> None:
         self._stop.set()
         if self._watch is not None:
-            self._watch.stop()
+            self._watch.stop()  # type: ignore[no-untyped-call]
         if self._thread is not None:
             self._thread.join(timeout=5)
 
     def _list(self) -> str:
+        result: Any
         if self._namespace:
             result = self._core.list_namespaced_pod(self._namespace)
         else:
@@ -116,7 +117,7 @@ class KubernetesPodWatcher:
         while not self._stop.is_set():
             try:
                 resource_version = self._list()
-                self._watch = k8s_watch.Watch()
+                self._watch = k8s_watch.Watch()  # type: ignore[no-untyped-call]
                 lister = (
                     self._core.list_namespaced_pod
                     if self._namespace
@@ -128,7 +129,7 @@ class KubernetesPodWatcher:
                 }
                 if self._namespace:
                     kwargs["namespace"] = self._namespace
-                for event in self._watch.stream(lister, **kwargs):
+                for event in self._watch.stream(lister, **kwargs):  # type: ignore[no-untyped-call]
                     if self._stop.is_set():
                         return
                     self._apply(event["type"], event["object"])
