@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from servescale.commands import demo, sandbox
+from servescale.commands import demo, hpa, sandbox
 
 app = typer.Typer(
     name="servescale",
@@ -13,7 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (sandbox, demo):
+for module in (sandbox, demo, hpa):
     module.register(app)
 
 
