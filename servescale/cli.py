@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from servescale.commands import demo, hpa, sandbox
+from servescale.commands import demo, hpa, sandbox, serve
 
 app = typer.Typer(
     name="servescale",
@@ -13,7 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (sandbox, demo, hpa):
+for module in (sandbox, demo, hpa, serve):
     module.register(app)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -36,9 +37,9 @@ async def _watch(prometheus_url: str, *, refresh: float, duration: float | None,
 def register(app: typer.Typer) -> None:
     @app.command()
     def demo(
-        scenario: Path | None = typer.Option(None, help="Scenario YAML; the built-in scenario when omitted."),
-        refresh: float = typer.Option(3.0, help="Seconds between tables."),
-        duration: float | None = typer.Option(None, help="Stop after this many seconds (default: Ctrl-C)."),
+        scenario: Annotated[Path | None, typer.Option(help="Scenario YAML; built-in when omitted.")] = None,
+        refresh: Annotated[float, typer.Option(help="Seconds between tables.")] = 3.0,
+        duration: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
     ) -> None:
         """Run the sandbox fleet with a real Prometheus and print what Prometheus reports, live."""
         console = Console()
@@ -49,7 +50,9 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from exc
         try:
             with running_stack(chosen) as stack:
-                console.print(f"sandbox {stack.sandbox.url}  prometheus {stack.prometheus.url}  (Ctrl-C stops)")
+                console.print(
+                    f"sandbox {stack.sandbox.url}  prometheus {stack.prometheus.url}  (Ctrl-C stops)"
+                )
                 asyncio.run(_watch(stack.prometheus.url, refresh=refresh, duration=duration, console=console))
         except KeyboardInterrupt:
             console.print("stopping")

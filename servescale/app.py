@@ -1,0 +1,234 @@
+"""App wiring: settings -> Prometheus client, pod cache, catalogue, provider, apps. No I/O at import.
+
+``create_apps`` builds the ASGI apps (metrics API with or without Kubernetes auth, and the health
+app); ``run_service`` runs them with uvicorn in one event loop, with the pod cache beside them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+from metrics_adapter.api import create_health_app, create_metrics_api
+from metrics_adapter.auth import (
+    AuthSettings,
+    KubeReviewClient,
+    RequestAuth,
+    RequestHeaderSettings,
+    TokenSource,
+    build_kube_http_client,
+    build_request_auth,
+    build_uvicorn_config,
+    check_insecure_bind,
+    install_kubernetes_auth,
+    requestheader_from_configmap,
+    resolve_serving_certificate,
+)
+from metrics_adapter.catalogue import Catalogue, load_config
+from metrics_adapter.pods import PodLister
+from metrics_adapter.pods.prometheus_source import PrometheusPodSource
+from metrics_adapter.prometheus_provider import PrometheusProvider
+from metrics_adapter.promql import HttpPrometheusClient, PrometheusClient
+from metrics_adapter.self_metrics import AdapterMetrics
+from servescale.settings import ServeSettings, SettingsError
+
+log = logging.getLogger(__name__)
+
+PUBLIC_PATHS = ("/healthz", "/livez", "/readyz")
+AUTH_CONFIGMAP = "/api/v1/namespaces/kube-system/configmaps/extension-apiserver-authentication"
+
+
+@dataclass
+class ServiceApps:
+    """The ASGI apps of one service and the provider they share."""
+
+    provider: PrometheusProvider
+    metrics: AdapterMetrics
+    health: FastAPI
+    secure: FastAPI | None = None
+    insecure: FastAPI | None = None
+
+
+def create_apps(
+    settings: ServeSettings,
+    *,
+    catalogue: Catalogue,
+    client: PrometheusClient,
+    pods: PodLister,
+    registry: CollectorRegistry,
+    request_auth: RequestAuth | None = None,
+    requestheader: RequestHeaderSettings | None = None,
+) -> ServiceApps:
+    """Build every app around one provider; ``request_auth`` is required for the secure port."""
+    metrics = AdapterMetrics(registry)
+    provider = PrometheusProvider(
+        catalogue, client, pods=pods, metrics=metrics, cache_ttl=settings.cache_ttl_seconds
+    )
+
+    def ready() -> tuple[bool, str]:
+        return (True, "") if pods.synced else (False, "pod cache not synced yet")
+
+    apps = ServiceApps(
+        provider=provider, metrics=metrics, health=create_health_app(metrics=metrics, ready=ready)
+    )
+    if settings.secure_port is not None:
+        if request_auth is None:
+            raise SettingsError("the secure port needs Kubernetes authentication (TokenReview, SAR)")
+        installer = install_kubernetes_auth(
+            request_auth, public_paths=PUBLIC_PATHS, requestheader=requestheader
+        )
+        apps.secure = create_metrics_api(provider, metrics=metrics, middleware=[installer])
+    if settings.insecure_port is not None:
+        check_insecure_bind(settings.insecure_bind_address)
+        apps.insecure = create_metrics_api(provider, metrics=metrics)
+    return apps
+
+
+async def _requestheader(settings: ServeSettings) -> RequestHeaderSettings | None:
+    """Front-proxy settings from the flags, else from kube-system/extension-apiserver-authentication."""
+    if settings.requestheader_client_ca_file is not None:
+        return RequestHeaderSettings(
+            client_ca_file=settings.requestheader_client_ca_file,
+            allowed_names=settings.requestheader_allowed_names,
+        )
+    if settings.kube_api is None:
+        return None
+    token = TokenSource(settings.kube_api).token()
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with build_kube_http_client(settings.kube_api) as http:
+        response = await http.get(AUTH_CONFIGMAP, headers=headers)
+    if not response.is_success:
+        raise SettingsError(
+            f"cannot read {AUTH_CONFIGMAP}: the Kubernetes API answered {response.status_code}"
+        )
+    data = response.json().get("data") or {}
+    if "requestheader-client-ca-file" not in data:
+        log.warning("extension-apiserver-authentication has no requestheader CA: front-proxy auth off")
+        return None
+    settings.cert_dir.mkdir(parents=True, exist_ok=True)
+    ca_path = settings.cert_dir / "requestheader-client-ca.crt"
+    ca_path.write_text(data["requestheader-client-ca-file"])
+    return requestheader_from_configmap(data, client_ca_file=ca_path)
+
+
+Runner = Callable[[], Coroutine[Any, Any, None]]
+
+
+def _pod_source(settings: ServeSettings, client: PrometheusClient) -> tuple[PodLister, Runner]:
+    if settings.pods_from_prometheus:
+        source = PrometheusPodSource(client, interval=settings.pod_refresh_seconds)
+        return source, source.run
+    from kubernetes import client as k8s_client
+    from kubernetes import config as k8s_config
+
+    from metrics_adapter.pods.kubernetes_source import KubernetesPodWatcher
+
+    if settings.kubeconfig is not None:
+        api_client = k8s_config.new_client_from_config(config_file=str(settings.kubeconfig))  # type: ignore[no-untyped-call]
+    else:
+        try:
+            k8s_config.load_incluster_config()  # type: ignore[no-untyped-call]
+        except k8s_config.ConfigException as exc:
+            raise SettingsError(
+                "no pod source: run in a cluster, pass --kubeconfig, or use --pods-from-prometheus"
+            ) from exc
+        api_client = k8s_client.ApiClient()
+    watcher = KubernetesPodWatcher(api_client)
+
+    async def run() -> None:
+        watcher.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            watcher.stop()
+
+    return watcher, run
+
+
+async def run_service(
+    settings: ServeSettings, *, on_started: Callable[[ServiceApps], None] | None = None
+) -> None:
+    """Run the service until interrupted (SIGINT/SIGTERM stop every server in turn)."""
+    catalogue = load_config(settings.config_file)
+    registry = CollectorRegistry()
+    async with HttpPrometheusClient(settings.prometheus) as client:
+        pods, pods_task = _pod_source(settings, client)
+        review: KubeReviewClient | None = None
+        if settings.kube_api is not None:
+            review = KubeReviewClient(
+                build_kube_http_client(settings.kube_api), token_source=TokenSource(settings.kube_api)
+            )
+        request_auth = None
+        requestheader = None
+        if settings.secure_port is not None:
+            if review is None:
+                raise SettingsError(
+                    "--secure-port needs the Kubernetes API for TokenReview and SubjectAccessReview: "
+                    "run in a cluster or pass --kube-api-url; for local use give --insecure-port only"
+                )
+            requestheader = await _requestheader(settings)
+        auth_settings = AuthSettings(requestheader=requestheader, client_ca_file=settings.client_ca_file)
+        if settings.secure_port is not None and review is not None:
+            request_auth = build_request_auth(auth_settings, review_client=review)
+        apps = create_apps(
+            settings,
+            catalogue=catalogue,
+            client=client,
+            pods=pods,
+            registry=registry,
+            request_auth=request_auth,
+            requestheader=requestheader,
+        )
+        configs = []
+        if apps.secure is not None and settings.secure_port is not None:
+            cert = resolve_serving_certificate(
+                cert_file=settings.tls_cert_file,
+                key_file=settings.tls_private_key_file,
+                cert_dir=settings.cert_dir,
+                service_names=settings.service_names,
+            )
+            configs.append(
+                build_uvicorn_config(
+                    apps.secure,
+                    host=settings.bind_address,
+                    port=settings.secure_port,
+                    serving_cert=cert,
+                    auth_settings=auth_settings,
+                    log_level=settings.log_level,
+                )
+            )
+        if apps.insecure is not None and settings.insecure_port is not None:
+            configs.append(
+                uvicorn.Config(
+                    apps.insecure,
+                    host=settings.insecure_bind_address,
+                    port=settings.insecure_port,
+                    log_level=settings.log_level,
+                )
+            )
+        if settings.health_port is not None:
+            configs.append(
+                uvicorn.Config(
+                    apps.health,
+                    host=settings.health_bind_address,
+                    port=settings.health_port,
+                    log_level="warning",
+                )
+            )
+        background: list[asyncio.Task[None]] = [asyncio.create_task(pods_task(), name="pod-cache")]
+        servers = [uvicorn.Server(config) for config in configs]
+        if on_started is not None:
+            on_started(apps)
+        try:
+            await asyncio.gather(*(server.serve() for server in servers))
+        finally:
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)

@@ -1,0 +1,103 @@
+"""``servescale alerts``: render Prometheus rules, promtool tests and Alertmanager config; check them.
+
+* ``alerts render --slos FILE [--slos FILE ...] [--config FILE] --out DIR [--format rules|prometheusrule]``
+  writes SLO rules, autoscaling rules, generated promtool tests and (with an ``alertmanager``
+  section in the config) ``alertmanager.yaml``;
+* ``alerts test DIR`` runs ``promtool check rules``, ``promtool test rules`` and
+  ``amtool check-config`` on what ``render`` wrote, and exits 1 when any of them fails.
+
+Invalid specs or configuration exit with status 2 and a message naming the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from alerts.config import AlertsConfig, AlertsConfigError, load_alerts_config
+from alerts.render import render
+from alerts.rule_files import OutputFormat
+from alerts.sli_queries import UnsupportedSLIError
+from alerts.verify import ToolMissingError, verify_directory
+from slo.spec import SLO, SpecError, load_slo_file
+
+__all__ = ["register"]
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=code)
+
+
+def _load_slos(paths: list[Path]) -> list[SLO]:
+    slos: list[SLO] = []
+    for path in paths:
+        try:
+            slos.extend(load_slo_file(path))
+        except SpecError as exc:
+            _fail(f"invalid SLO spec:\n{exc}")
+        except OSError as exc:
+            _fail(f"cannot read {path}: {exc.strerror or exc}")
+    return slos
+
+
+def render_command(
+    slos: Annotated[
+        list[Path], typer.Option("--slos", help="SLO spec file (ServeScale, OpenSLO or Sloth); repeatable.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Directory to write the files into.")],
+    config: Annotated[Path | None, typer.Option("--config", help="Alerts configuration (YAML).")] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="Plain rule files or PrometheusRule objects.")
+    ] = (OutputFormat.RULES),
+    tests: Annotated[bool, typer.Option("--tests/--no-tests", help="Also write promtool test files.")] = True,
+) -> None:
+    """Render rules, promtool tests and Alertmanager configuration for SLO specs."""
+    try:
+        settings = load_alerts_config(config) if config is not None else AlertsConfig()
+    except AlertsConfigError as exc:
+        _fail(f"invalid alerts config:\n{exc}")
+    specs = _load_slos(slos)
+    try:
+        written = render(specs, out_dir=out, config=settings, fmt=fmt, tests=tests)
+    except UnsupportedSLIError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
+    for path in written:
+        typer.echo(str(path))
+
+
+def check_command(
+    directory: Annotated[Path, typer.Argument(help="Directory written by `alerts render`.")],
+    workers: Annotated[int, typer.Option(help="promtool test processes run at once.")] = 2,
+) -> None:
+    """Check and unit-test rendered rules with promtool (and amtool); exit 1 on any failure."""
+    if not directory.is_dir():
+        _fail(f"{directory} is not a directory")
+    try:
+        report = verify_directory(directory, workers=workers)
+    except ToolMissingError as exc:
+        _fail(str(exc))
+    for run in report.runs:
+        status = "ok" if run.ok else f"FAILED (exit {run.returncode})"
+        typer.echo(f"{status}: {' '.join((Path(run.command[0]).name, *run.command[1:]))}")
+        if not run.ok:
+            typer.echo(run.output)
+    if not report.ok:
+        raise typer.Exit(code=EXIT_FAILED)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``alerts`` command group to ``app``."""
+    alerts_app = typer.Typer(
+        name="alerts", help="Prometheus rules, promtool tests and Alertmanager routes.", no_args_is_help=True
+    )
+    alerts_app.command("render")(render_command)
+    alerts_app.command("test")(check_command)
+    app.add_typer(alerts_app, name="alerts")

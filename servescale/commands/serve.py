@@ -1,0 +1,136 @@
+"""``servescale serve`` (the metrics API server) and ``servescale metrics explain``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from metrics_adapter.auth import AuthError, KubeApiConfig
+from metrics_adapter.catalogue import CatalogueError, explain, load_config
+from metrics_adapter.kube import KubeFormatError
+from metrics_adapter.promql import PrometheusConfig
+from servescale.app import run_service
+from servescale.settings import ServeSettings, SettingsError, in_cluster_kube_api, read_secret_file
+
+Opt = typer.Option
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        prometheus_url: Annotated[str, Opt(help="Prometheus-compatible API base URL.")],
+        config: Annotated[Path | None, Opt(help="Catalogue YAML; all presets when omitted.")] = None,
+        prometheus_tenant: Annotated[str | None, Opt(help="Tenant (X-Scope-OrgID) for Mimir/Cortex.")] = None,
+        prometheus_token_file: Annotated[Path | None, Opt(help="Bearer token file for Prometheus.")] = None,
+        prometheus_timeout: Annotated[float, Opt(help="Query timeout, seconds.")] = 10.0,
+        bind_address: Annotated[str, Opt(help="Address of the secure port.")] = "0.0.0.0",
+        secure_port: Annotated[int, Opt(help="HTTPS port for the aggregator; 0 disables it.")] = 6443,
+        cert_dir: Annotated[Path, Opt(help="Where a self-signed serving certificate is kept.")] = Path(
+            "apiserver.local.config/certificates"
+        ),
+        tls_cert_file: Annotated[Path | None, Opt(help="Serving certificate (PEM).")] = None,
+        tls_private_key_file: Annotated[Path | None, Opt(help="Serving key (PEM).")] = None,
+        requestheader_client_ca_file: Annotated[
+            Path | None, Opt(help="Front-proxy CA; read from the cluster when omitted.")
+        ] = None,
+        requestheader_allowed_names: Annotated[
+            str, Opt(help="Comma-separated front-proxy certificate CNs; empty allows any.")
+        ] = "",
+        client_ca_file: Annotated[Path | None, Opt(help="CA of client certificates.")] = None,
+        kube_api_url: Annotated[str | None, Opt(help="Kubernetes API for TokenReview/SAR.")] = None,
+        kube_api_token_file: Annotated[Path | None, Opt(help="Token file for --kube-api-url.")] = None,
+        kube_api_ca_file: Annotated[Path | None, Opt(help="CA file for --kube-api-url.")] = None,
+        kubeconfig: Annotated[Path | None, Opt(help="kubeconfig for the pod watch.")] = None,
+        insecure_port: Annotated[int | None, Opt(help="Plain-HTTP metrics API, loopback only.")] = None,
+        insecure_bind_address: Annotated[str, Opt(help="Address of --insecure-port.")] = "127.0.0.1",
+        health_port: Annotated[int, Opt(help="Probes and /metrics port; 0 off.")] = 8080,
+        health_bind_address: Annotated[str, Opt(help="Address of the health port.")] = "0.0.0.0",
+        pods_from_prometheus: Annotated[
+            bool, Opt(help="Build the pod cache from kube-state-metrics instead of a watch.")
+        ] = False,
+        cache_ttl: Annotated[float, Opt(help="Seconds a query result is reused.")] = 5.0,
+        log_level: Annotated[str, Opt(help="debug, info, warning, error.")] = "info",
+    ) -> None:
+        """Serve custom.metrics.k8s.io and external.metrics.k8s.io from Prometheus."""
+        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        try:
+            kube_api = (
+                KubeApiConfig(base_url=kube_api_url, token_file=kube_api_token_file, ca_file=kube_api_ca_file)
+                if kube_api_url
+                else in_cluster_kube_api()
+            )
+            settings = ServeSettings(
+                prometheus=PrometheusConfig(
+                    base_url=prometheus_url,
+                    timeout_seconds=prometheus_timeout,
+                    tenant=prometheus_tenant,
+                    bearer_token=read_secret_file(prometheus_token_file, option="--prometheus-token-file"),
+                ),
+                config_file=config,
+                bind_address=bind_address,
+                secure_port=secure_port or None,
+                cert_dir=cert_dir,
+                tls_cert_file=tls_cert_file,
+                tls_private_key_file=tls_private_key_file,
+                requestheader_client_ca_file=requestheader_client_ca_file,
+                requestheader_allowed_names=tuple(n for n in requestheader_allowed_names.split(",") if n),
+                client_ca_file=client_ca_file,
+                kube_api=kube_api,
+                kubeconfig=kubeconfig,
+                insecure_port=insecure_port,
+                insecure_bind_address=insecure_bind_address,
+                health_port=health_port or None,
+                health_bind_address=health_bind_address,
+                pods_from_prometheus=pods_from_prometheus,
+                cache_ttl_seconds=cache_ttl,
+                log_level=log_level.lower(),
+            )
+            asyncio.run(run_service(settings))
+        except (SettingsError, CatalogueError, AuthError, ValueError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        except KeyboardInterrupt:
+            pass
+
+    metrics = typer.Typer(help="Inspect the metric catalogue.", no_args_is_help=True)
+    app.add_typer(metrics, name="metrics")
+
+    @metrics.command("explain")
+    def explain_command(
+        name: Annotated[str, typer.Argument(help="Metric name as the API serves it.")],
+        namespace: Annotated[str | None, Opt(help="Namespace of the request.")] = None,
+        selector: Annotated[str | None, Opt(help="Series selector of the request.")] = None,
+        resource: Annotated[str | None, Opt(help="Group-resource, e.g. pods or deployments.apps.")] = None,
+        object_name: Annotated[str | None, Opt("--object", help="One object's name instead of all.")] = None,
+        config: Annotated[Path | None, Opt(help="Metric catalogue YAML.")] = None,
+    ) -> None:
+        """Print the exact PromQL a request for NAME runs, with its association and policy."""
+        try:
+            text = explain(
+                load_config(config),
+                name,
+                namespace=namespace,
+                selector=selector,
+                resource=resource,
+                object_name=object_name,
+            )
+        except (CatalogueError, KubeFormatError, KeyError, ValueError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        typer.echo(text)
+
+    @metrics.command("list")
+    def list_command(config: Annotated[Path | None, Opt(help="Metric catalogue YAML.")] = None) -> None:
+        """List the metrics served, with the resources each describes."""
+        try:
+            catalogue = load_config(config)
+        except CatalogueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        for definition in catalogue:
+            where = ", ".join(str(r) for r in definition.resources) or "external"
+            typer.echo(f"{definition.name:40s} {where}")
