@@ -10,7 +10,9 @@ authorisation are a middleware added by the composition root.
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
+import platform
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -90,6 +92,25 @@ def _status_for(exc: Exception) -> Status:
     return new_internal_error("unable to fetch metrics")
 
 
+def _version_info() -> dict[str, str]:
+    try:
+        release = importlib.metadata.version("servescale")
+    except importlib.metadata.PackageNotFoundError:
+        release = "0.0.0"
+    major, minor, *_ = [*release.split("."), "0", "0"][:3]
+    return {
+        "major": major,
+        "minor": minor,
+        "gitVersion": f"v{release}",
+        "gitCommit": "",
+        "gitTreeState": "",
+        "buildDate": "",
+        "goVersion": "",
+        "compiler": "",
+        "platform": f"python/{platform.python_version()}",
+    }
+
+
 def _raw_path(request: Request) -> str:
     raw = request.scope.get("raw_path")
     return raw.decode("latin-1") if isinstance(raw, bytes) else request.url.path
@@ -147,7 +168,9 @@ def create_metrics_api(
             resources = provider.custom_metric_resources() or [MetricResource("pods", _PLACEHOLDER, True)]
             document = build_custom_metrics_resource_list(version, resources)
         else:
-            document = build_external_metrics_resource_list(provider.external_metric_names() or [_PLACEHOLDER])
+            document = build_external_metrics_resource_list(
+                provider.external_metric_names() or [_PLACEHOLDER]
+            )
         return JSONResponse(document.to_wire())
 
     @app.get("/apis/" + CUSTOM_METRICS_GROUP + "/{version}/{rest:path}")
@@ -182,6 +205,18 @@ def create_metrics_api(
         except Exception as exc:
             return _error_response(exc)
         return JSONResponse(to_external(values).to_wire())
+
+    @app.get("/version")
+    async def server_version(request: Request) -> Response:
+        # Go apiservers serve /version; clients such as the kubernetes Python client read it first.
+        request.scope["servescale.route"] = "discovery"
+        return JSONResponse(_version_info())
+
+    @app.get("/api")
+    async def core_versions(request: Request) -> Response:
+        # No core group is served here: an empty APIVersions lets discovery clients move on to /apis.
+        request.scope["servescale.route"] = "discovery"
+        return JSONResponse({"kind": "APIVersions", "versions": [], "serverAddressByClientCIDRs": []})
 
     @app.get("/openapi/{version}")
     async def openapi(version: str) -> Response:

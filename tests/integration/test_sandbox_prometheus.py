@@ -93,7 +93,15 @@ async def test_injected_error_rate_shows_as_5xx_share(stack: DemoStack) -> None:
     try:
         await asyncio.sleep(8)
         workload = (eq("reporter", "destination"), eq("destination_workload", "resnet"))
-        errors = sum_by(rate(Selector("istio_requests_total", (*workload, re("response_code", "5..")),), Duration(5)))
+        errors = sum_by(
+            rate(
+                Selector(
+                    "istio_requests_total",
+                    (*workload, re("response_code", "5..")),
+                ),
+                Duration(5),
+            )
+        )
         total = sum_by(rate(Selector("istio_requests_total", workload), Duration(5)))
         async with HttpPrometheusClient(PrometheusConfig(base_url=stack.prometheus.url)) as client:
             answer = await client.query(div(errors, total))

@@ -1,0 +1,148 @@
+"""Rendered rules against the real tools: ``promtool check rules``, the generated ``promtool test
+rules`` files, and ``amtool check-config`` — and proof that the generated tests fail on wrong rules.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from alerts.config import AlertsConfig, load_alerts_config
+from alerts.render import render
+from alerts.rule_files import OutputFormat
+from alerts.verify import VerifyReport, verify_directory
+from servescale.commands.alerts import register
+from slo.spec import load_slo_file, load_slos
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG = ROOT / "tests" / "golden" / "alerts" / "config.yaml"
+EXAMPLES = ROOT / "examples" / "slos"
+
+# 28-day period (factors 13.44 / 5.6 / 2.8 / 0.9333), a service target, a code policy and a guard.
+CONSTRUCTED = """
+apiVersion: servescale/v1
+slos:
+  - name: embed-availability
+    service: embedder
+    sli:
+      kind: availability
+      namespace: ml
+      service: embedder
+      badCodes: "5.."
+      codePolicy: {"429": bad, "503": excluded}
+    objective: 99.9
+    window: {rolling: 28d}
+    alerting:
+      minEvents: 2000
+"""
+
+
+def _names(report: VerifyReport) -> list[str]:
+    return [" ".join(run.command[1:3] + run.command[3:4]) for run in report.runs]
+
+
+def _assert_ok(report: VerifyReport) -> None:
+    failures = [f"{' '.join(run.command)}\n{run.output}" for run in report.runs if not run.ok]
+    assert report.ok, "\n\n".join(failures)
+
+
+@pytest.fixture(scope="module")
+def llama_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("llama")
+    render(load_slo_file(EXAMPLES / "llama.yaml"), out_dir=out, config=load_alerts_config(CONFIG))
+    return out
+
+
+def test_example_slos_pass_check_generated_tests_and_amtool(llama_dir: Path) -> None:
+    report = verify_directory(llama_dir, workers=2)
+    _assert_ok(report)
+    names = _names(report)
+    assert names[0] == "check rules autoscaling.rules.yaml"
+    assert "test rules slo-llama-llama-availability.test.yaml" in names
+    assert "test rules slo-llama-llama-latency.slow.test.yaml" in names
+    assert "test rules autoscaling.test.yaml" in names
+    assert names[-1] == "check-config alertmanager.yaml"
+
+
+def test_constructed_28d_slo_with_guard_passes(tmp_path: Path) -> None:
+    render(
+        load_slos(CONSTRUCTED),
+        out_dir=tmp_path,
+        config=AlertsConfig.model_validate({"autoscaling": {"enabled": False}}),
+    )
+    assert (tmp_path / "slo-embedder-embed-availability.slow.test.yaml").exists()
+    _assert_ok(verify_directory(tmp_path, workers=2))
+
+
+@pytest.mark.parametrize(
+    ("rule_file", "test_file", "original", "wrong"),
+    [
+        pytest.param(
+            "slo-llama-llama-availability.rules.yaml",
+            "slo-llama-llama-availability.test.yaml",
+            "> 0.072)",
+            "> 0.0684)",
+            id="page-threshold-5pct-low",
+        ),
+        pytest.param(
+            "slo-llama-llama-availability.rules.yaml",
+            "slo-llama-llama-availability.test.yaml",
+            "> 0.03)",
+            "> 0.0315)",
+            id="page-threshold-5pct-high",
+        ),
+        pytest.param(
+            "autoscaling.rules.yaml", "autoscaling.test.yaml", "* 100) > 85", "* 100) > 95", id="gpu"
+        ),
+        pytest.param("autoscaling.rules.yaml", "autoscaling.test.yaml", "for: 15m", "for: 25m", id="hpa-for"),
+    ],
+)
+def test_generated_tests_fail_on_wrong_rules(
+    llama_dir: Path, tmp_path: Path, rule_file: str, test_file: str, original: str, wrong: str
+) -> None:
+    text = (llama_dir / rule_file).read_text()
+    assert original in text
+    (tmp_path / rule_file).write_text(text.replace(original, wrong))
+    shutil.copyfile(llama_dir / test_file, tmp_path / test_file)
+    done = subprocess.run(
+        ["promtool", "test", "rules", test_file], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert "FAILED" in done.stdout + done.stderr
+
+
+def test_amtool_rejects_a_config_with_a_missing_receiver(llama_dir: Path, tmp_path: Path) -> None:
+    broken = (llama_dir / "alertmanager.yaml").read_text().replace("receiver: ml-oncall", "receiver: nobody")
+    (tmp_path / "alertmanager.yaml").write_text(broken)
+    done = subprocess.run(
+        ["amtool", "check-config", "alertmanager.yaml"], cwd=tmp_path, capture_output=True, check=False
+    )
+    assert done.returncode != 0
+
+
+def test_cli_test_on_prometheusrule_output_and_on_a_broken_dir(tmp_path: Path) -> None:
+    app = typer.Typer()
+    register(app)
+    out = tmp_path / "out"
+    render(
+        load_slo_file(EXAMPLES / "openslo.yaml"),
+        out_dir=out,
+        config=load_alerts_config(CONFIG),
+        fmt=OutputFormat.PROMETHEUS_RULE,
+    )
+    result = CliRunner().invoke(app, ["alerts", "test", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "ok: promtool check rules autoscaling.rules.yaml" in result.output
+    assert "ok: amtool check-config alertmanager.yaml" in result.output
+    rules = out / "autoscaling.prometheusrule.yaml"
+    rules.write_text(rules.read_text().replace("for: 15m", "for: 45m"))
+    result = CliRunner().invoke(app, ["alerts", "test", str(out)])
+    assert result.exit_code == 1
+    assert "FAILED (exit 1): promtool test rules autoscaling.test.yaml" in result.output

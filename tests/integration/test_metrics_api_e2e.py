@@ -1,0 +1,185 @@
+"""The metrics API end to end: sandbox -> real Prometheus -> ``servescale serve`` -> kubectl and the
+kubernetes Python client, with values checked against the sandbox's ground truth, and Prometheus
+killed and restarted under it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from adapter_process import AdapterProcess, running_adapter
+from conftest import fast_scenario
+from kubernetes import client as k8s_client
+from kubernetes import dynamic
+
+from autoscaler.sandbox.runner import SandboxServer
+from metrics_adapter.kube import parse_quantity
+from servescale.stack.prometheus import PrometheusServer, ScrapeTarget
+
+pytestmark = pytest.mark.integration
+
+CUSTOM = "/apis/custom.metrics.k8s.io"
+EXTERNAL = "/apis/external.metrics.k8s.io/v1beta1"
+
+
+class Stack:
+    def __init__(self, sandbox: SandboxServer, prometheus: PrometheusServer, adapter: AdapterProcess) -> None:
+        self.sandbox, self.prometheus, self.adapter = sandbox, prometheus, adapter
+
+    def truth(self) -> dict[str, Any]:
+        body: dict[str, Any] = httpx.get(f"{self.sandbox.url}/truth", timeout=5).json()
+        return body
+
+    def wait_elapsed(self, seconds: float) -> None:
+        while self.truth()["elapsedSeconds"] < seconds:
+            time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    workdir = tmp_path_factory.mktemp("prometheus")
+    with SandboxServer(fast_scenario()) as sandbox:
+        prometheus = PrometheusServer(targets=[ScrapeTarget("sandbox", sandbox.address)], workdir=workdir)
+        prometheus.start()
+        try:
+            prometheus.wait_for_targets_up()
+            with running_adapter(prometheus.url, extra=["--cache-ttl=2"]) as adapter:
+                yield Stack(sandbox, prometheus, adapter)
+        finally:
+            prometheus.stop()
+
+
+def kubectl_raw(stack: Stack, path: str) -> dict[str, Any]:
+    kubectl = shutil.which("kubectl")
+    assert kubectl is not None, "kubectl is part of the machine image and of CI"
+    result = subprocess.run(
+        [kubectl, f"--server={stack.adapter.url}", "get", "--raw", path],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "KUBECONFIG": os.devnull},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    body: dict[str, Any] = json.loads(result.stdout)
+    return body
+
+
+def test_discovery_through_kubectl(stack: Stack) -> None:
+    groups = kubectl_raw(stack, "/apis")
+    assert [g["name"] for g in groups["groups"]] == ["custom.metrics.k8s.io", "external.metrics.k8s.io"]
+    for version in ("v1beta1", "v1beta2"):
+        resources = {r["name"] for r in kubectl_raw(stack, f"{CUSTOM}/{version}")["resources"]}
+        for expected in (
+            "pods/istio_requests_per_second",
+            "deployments.apps/istio_requests_per_second",
+            "namespaces/istio_requests_per_second",
+            "pods/gpu_utilization_percent",
+            "pods/inference_queue_depth",
+            "deployments.apps/inference_queue_depth",
+        ):
+            assert expected in resources
+    external = {r["name"] for r in kubectl_raw(stack, EXTERNAL)["resources"]}
+    assert {"rabbitmq_queue_messages_ready", "kafka_consumergroup_lag"} <= external
+
+
+def test_kubernetes_dynamic_client_discovers_the_groups(stack: Stack) -> None:
+    api = k8s_client.ApiClient(k8s_client.Configuration(host=stack.adapter.url))
+    discovered = dynamic.DynamicClient(api).resources
+    groups = discovered.parse_api_groups(request_resources=True)["apis"]
+    assert list(groups["custom.metrics.k8s.io"]) == ["v1beta2", "v1beta1"], "preferred version first"
+    assert list(groups["external.metrics.k8s.io"]) == ["v1beta1"]
+    external = discovered.search(
+        api_version="external.metrics.k8s.io/v1beta1", kind="ExternalMetricValueList"
+    )
+    assert {r.name for r in external} == {"kafka_consumergroup_lag", "rabbitmq_queue_messages_ready"}
+    assert "custom.metrics.k8s.io" in discovered.api_groups
+
+
+@pytest.mark.parametrize("version", ["v1beta1", "v1beta2"])
+def test_every_preset_answers_both_versions(stack: Stack, version: str) -> None:
+    stack.wait_elapsed(15)
+    base = f"{CUSTOM}/{version}/namespaces/ml"
+    for path in (
+        "pods/*/istio_requests_per_second?labelSelector=app%3Dresnet",
+        "pods/*/istio_request_duration_p95_ms?labelSelector=app%3Dresnet",
+        "pods/*/gpu_utilization_percent?labelSelector=app%3Dresnet",
+        "pods/*/inference_queue_depth?labelSelector=app%3Dllama",
+        "deployments.apps/llama/istio_requests_per_second",
+        "deployments.apps/llama/gpu_utilization_percent",
+    ):
+        body = kubectl_raw(stack, f"{base}/{path}")
+        assert (body["kind"], body["apiVersion"]) == ("MetricValueList", f"custom.metrics.k8s.io/{version}")
+        assert body["items"], path
+        name_key = "metricName" if version == "v1beta1" else "metric"
+        assert all(name_key in item for item in body["items"])
+    namespace = kubectl_raw(stack, f"{CUSTOM}/{version}/namespaces/ml/metrics/istio_requests_per_second")
+    assert namespace["items"][0]["describedObject"] == {"kind": "Namespace", "name": "ml", "apiVersion": "v1"}
+    queue = kubectl_raw(
+        stack, f"{EXTERNAL}/namespaces/ml/rabbitmq_queue_messages_ready?labelSelector=queue%3Dinference-jobs"
+    )
+    assert queue["kind"] == "ExternalMetricValueList"
+    assert len(queue["items"]) == 1
+
+
+def quantity(text: str) -> float:
+    return float(parse_quantity(text))
+
+
+def test_per_pod_values_agree_with_ground_truth(stack: Stack) -> None:
+    stack.wait_elapsed(70)  # one full 1m rate window of constant load
+    body = kubectl_raw(
+        stack, f"{CUSTOM}/v1beta2/namespaces/ml/pods/*/istio_requests_per_second?labelSelector=app%3Dresnet"
+    )
+    served = {item["describedObject"]["name"]: quantity(item["value"]) for item in body["items"]}
+    truth = stack.truth()["namespaces"]["ml"]["resnet"]["pods"]
+    assert set(served) == set(truth)
+    for pod, value in served.items():
+        assert value == pytest.approx(truth[pod]["arrivalRps"], rel=0.15), pod
+    gpu = kubectl_raw(
+        stack, f"{CUSTOM}/v1beta2/namespaces/ml/pods/*/gpu_utilization_percent?labelSelector=app%3Dresnet"
+    )
+    for item in gpu["items"]:
+        expected = truth[item["describedObject"]["name"]]["gpuUtilPercent"]
+        assert quantity(item["value"]) == pytest.approx(expected, abs=10)
+
+
+def test_prometheus_down_gives_503_then_answers_within_one_ttl_after_restart(stack: Stack) -> None:
+    path = f"{CUSTOM}/v1beta2/namespaces/ml/pods/%2A/istio_requests_per_second"
+    url = f"{stack.adapter.url}{path}?labelSelector=app%3Dresnet"
+    assert httpx.get(url, timeout=10).status_code == 200
+    stack.prometheus.stop()
+    time.sleep(2.5)  # the cache TTL: a cached answer may still be served until then
+    down = httpx.get(url, timeout=20)
+    assert down.status_code == 503
+    body = down.json()
+    assert (body["kind"], body["code"], body["reason"]) == ("Status", 503, "ServiceUnavailable")
+    stack.prometheus.start()
+    back = time.monotonic()
+    while httpx.get(url, timeout=20).status_code != 200:
+        assert time.monotonic() - back < 30, "no answer after Prometheus came back"
+        time.sleep(0.2)
+    answer = httpx.get(url, timeout=20).json()
+    assert all(quantity(item["value"]) > 0 for item in answer["items"]), "never a made-up zero"
+
+
+def test_own_metrics_count_requests_and_cache(stack: Stack) -> None:
+    text = httpx.get(f"{stack.adapter.health_url}/metrics", timeout=5).text
+    assert (
+        'servescale_adapter_requests_total{code="200",metric="istio_requests_per_second",route="custom"}'
+        in text
+    )
+    assert "servescale_adapter_cache_results_total" in text
+
+
+def test_data_dir_survives_restart(stack: Stack) -> None:
+    assert stack.prometheus.workdir is not None
+    assert Path(stack.prometheus.workdir, "data").is_dir()
