@@ -15,7 +15,6 @@ import logging
 import platform
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -47,9 +46,8 @@ from metrics_adapter.kube import (
     parse_custom_metric_path,
     parse_external_metric_path,
     to_external,
-    to_v1beta1,
-    to_v1beta2,
 )
+from metrics_adapter.kube.fast_wire import custom_metrics_document
 from metrics_adapter.provider import (
     BadMetricRequestError,
     MetricNotFoundError,
@@ -188,8 +186,7 @@ def create_metrics_api(
             values = await provider.get_custom(parsed)
         except Exception as exc:
             return _error_response(exc)
-        document: Any = to_v1beta1(values) if parsed.version == "v1beta1" else to_v1beta2(values)
-        return JSONResponse(document.to_wire())
+        return JSONResponse(custom_metrics_document(values, version=parsed.version))
 
     @app.get("/apis/" + EXTERNAL_METRICS_GROUP + "/{version}/{rest:path}")
     async def external_metric(version: str, rest: str, request: Request) -> Response:

@@ -8,6 +8,7 @@ their zone is unknown. This module knows nothing else.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -19,8 +20,12 @@ _RFC3339 = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def format_time(moment: datetime) -> str:
-    """``2026-05-01T10:00:00Z`` for an aware datetime; fractions of a second are truncated."""
+    """``2026-05-01T10:00:00Z`` for an aware datetime; fractions of a second are truncated.
+
+    Cached: the items of one answer share a handful of timestamps.
+    """
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("a metav1.Time needs a timezone-aware datetime")
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -14,6 +14,7 @@ conversion from a parsed selector (as apimachinery's ``ParseToLabelSelector``, e
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 from pydantic import (
@@ -58,18 +59,26 @@ class WireModel(BaseModel):
     @model_serializer(mode="wrap")
     def _omit_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        for name, field in type(self).model_fields.items():
-            if name in self._keep_null or getattr(self, name) is not None:
-                continue
-            # The key is the alias or the name depending on how the dump was asked for.
-            data.pop(name, None)
-            if field.alias:
-                data.pop(field.alias, None)
+        for name, keys in _omittable(type(self)):
+            if getattr(self, name) is None:
+                # The key is the alias or the name depending on how the dump was asked for.
+                for key in keys:
+                    data.pop(key, None)
         return data
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON-ready dict Kubernetes would send."""
         return self.model_dump(mode="json", by_alias=True)
+
+
+@functools.cache
+def _omittable(model: type[WireModel]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per model class: the fields dropped when None, with the keys they may be dumped under."""
+    return tuple(
+        (name, (name, field.alias) if field.alias else (name,))
+        for name, field in model.model_fields.items()
+        if name not in model._keep_null
+    )
 
 
 class MetricItem(WireModel):

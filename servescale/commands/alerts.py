@@ -19,8 +19,8 @@ import typer
 from alerts.config import AlertsConfig, AlertsConfigError, load_alerts_config
 from alerts.render import render
 from alerts.rule_files import OutputFormat
-from alerts.sli_queries import UnsupportedSLIError
 from alerts.verify import ToolMissingError, verify_directory
+from slo.sli import UnsupportedSLIError
 from slo.spec import SLO, SpecError, load_slo_file
 
 __all__ = ["register"]

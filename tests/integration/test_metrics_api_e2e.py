@@ -15,13 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-from adapter_process import AdapterProcess, running_adapter
 from conftest import fast_scenario
 from kubernetes import client as k8s_client
 from kubernetes import dynamic
 
 from autoscaler.sandbox.runner import SandboxServer
 from metrics_adapter.kube import parse_quantity
+from servescale.stack.adapter import AdapterProcess, running_adapter
 from servescale.stack.prometheus import PrometheusServer, ScrapeTarget
 
 pytestmark = pytest.mark.integration

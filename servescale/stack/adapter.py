@@ -1,4 +1,7 @@
-"""Run ``servescale serve`` as a real process on loopback ports for integration tests and benches."""
+"""``servescale serve`` as a real process on loopback ports, for integration tests, benches and the demo.
+
+Insecure port only (loopback), pod cache from Prometheus; ready when ``/readyz`` says so.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,8 @@ from servescale.stack.ports import free_port
 
 @dataclass
 class AdapterProcess:
+    """A running ``servescale serve``: its metrics API and health URLs."""
+
     url: str
     health_url: str
     process: subprocess.Popen[bytes]
