@@ -13,13 +13,17 @@ from rich.console import Console
 from autoscaler.sandbox import ScenarioError, default_scenario, load_scenario
 from metrics_adapter.pods.prometheus_source import PrometheusPodSource
 from metrics_adapter.promql import Duration, HttpPrometheusClient, PrometheusConfig, PrometheusError
+from servescale.demo.adapter_answers import adapter_columns
 from servescale.demo.fleet_summary import collect
 from servescale.demo.stack import running_stack
 from servescale.demo.table import figures_table
+from servescale.stack.adapter import running_adapter
 from servescale.stack.prometheus import StackError
 
 
-async def _watch(prometheus_url: str, *, refresh: float, duration: float | None, console: Console) -> None:
+async def _watch(
+    prometheus_url: str, adapter_url: str, *, refresh: float, duration: float | None, console: Console
+) -> None:
     started = time.monotonic()
     async with HttpPrometheusClient(PrometheusConfig(base_url=prometheus_url)) as client:
         pods = PrometheusPodSource(client)
@@ -28,7 +32,10 @@ async def _watch(prometheus_url: str, *, refresh: float, duration: float | None,
             try:
                 index = await pods.refresh()
                 rows = await collect(client, index, window=Duration(15))
-                console.print(figures_table(rows, title=f"t={elapsed:5.0f}s  read back from Prometheus"))
+                models = [(row.namespace, row.deployment) for row in rows]
+                extra = await adapter_columns(adapter_url, models)
+                title = f"t={elapsed:5.0f}s  Prometheus figures | metrics API answers (Object metrics)"
+                console.print(figures_table(rows, title=title, extra=extra))
             except PrometheusError as exc:
                 console.print(f"[yellow]Prometheus not answering yet: {exc}[/yellow]")
             await asyncio.sleep(refresh)
@@ -43,20 +50,24 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the sandbox fleet with a real Prometheus and print what Prometheus reports, live."""
         console = Console()
+        if not console.is_terminal:
+            console = Console(width=140)
         try:
             chosen = load_scenario(scenario) if scenario else default_scenario()
         except ScenarioError as exc:
             console.print(f"[red]invalid scenario:[/red] {exc}")
             raise typer.Exit(2) from exc
         try:
-            with running_stack(chosen) as stack:
-                console.print(
-                    f"sandbox {stack.sandbox.url}  prometheus {stack.prometheus.url}  (Ctrl-C stops)"
+            with running_stack(chosen) as stack, running_adapter(stack.prometheus.url) as adapter:
+                console.print(f"sandbox {stack.sandbox.url}  prometheus {stack.prometheus.url}")
+                console.print(f"metrics API {adapter.url}  (Ctrl-C stops)")
+                watch = _watch(
+                    stack.prometheus.url, adapter.url, refresh=refresh, duration=duration, console=console
                 )
-                asyncio.run(_watch(stack.prometheus.url, refresh=refresh, duration=duration, console=console))
+                asyncio.run(watch)
         except KeyboardInterrupt:
             console.print("stopping")
-        except StackError as exc:
+        except (StackError, RuntimeError) as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
-        console.print("sandbox and Prometheus stopped")
+        console.print("sandbox, Prometheus and the metrics API stopped")

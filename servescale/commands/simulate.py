@@ -1,0 +1,321 @@
+"""``servescale simulate | backtest | recommend | manifests hpa``: offline autoscaling commands.
+
+* ``simulate``: the sandbox fleet in virtual time scaled by HPA manifests (exact algorithm);
+* ``backtest``: an HPA replayed on Prometheus history, against the replicas that actually ran;
+* ``recommend``: a per-pod target from how latency grew with load, and the HPA manifest for it;
+* ``manifests hpa``: HPA manifests from the ``autoscaling`` section of a config file.
+
+Bad input exits with status 2 and a message naming the option or field; a failed fetch or fit
+exits with status 1.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from autoscaler.hpa import ControllerConfig, HorizontalPodAutoscaler
+from autoscaler.sandbox import (
+    Scenario,
+    ScenarioError,
+    UnknownDeploymentError,
+    default_scenario,
+    load_scenario,
+)
+from autoscaler.simulation.backtest import run_backtest, summarise_backtest
+from autoscaler.simulation.closed_loop import SimulationSettings, simulate
+from autoscaler.simulation.history_query import metric_history_query, replicas_query
+from autoscaler.simulation.hpa_file import HpaFileError, load_hpa_file
+from autoscaler.simulation.hpa_manifests import (
+    ManifestError,
+    build_manifests,
+    format_quantity,
+    hpa_manifest,
+    load_autoscaling_config,
+    write_manifests_text,
+)
+from autoscaler.simulation.latency_fit import FitError
+from autoscaler.simulation.prometheus_history import HistoryGrid, PrometheusHistory
+from autoscaler.simulation.recommend import recommend_target
+from autoscaler.simulation.recommend_history import fetch_load_latency
+from autoscaler.simulation.replay_spec import UnsupportedReplayError
+from autoscaler.simulation.reports import write_backtest, write_recommendation, write_simulation
+from autoscaler.simulation.timeline import summarise, timeline_frame
+from metrics_adapter.catalogue import Catalogue, CatalogueError, ConfigError, load_config
+from metrics_adapter.promql import Duration
+
+__all__ = ["parse_duration", "parse_time", "register"]
+
+USAGE_ERROR = 2
+_RELATIVE = re.compile(r"^now(?:-(?P<ago>.+))?$")
+
+CatalogueOption = Annotated[
+    Path | None,
+    typer.Option("--catalogue-config", help="Metric catalogue config; every preset when omitted."),
+]
+OutOption = Annotated[Path, typer.Option("--out", help="Directory for the CSV and PNG files.")]
+
+
+def _fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=code)
+
+
+def parse_duration(text: str, option: str) -> timedelta:
+    """A Prometheus duration (``15s``, ``2h``, ``1h30m``); exits with status 2 otherwise."""
+    try:
+        return timedelta(seconds=Duration.parse(text.strip()).seconds)
+    except ValueError as exc:
+        _fail(f"{option}: {exc}")
+
+
+def parse_time(text: str, option: str, *, now: datetime) -> datetime:
+    """RFC 3339, Unix seconds, ``now`` or ``now-<duration>``."""
+    match = _RELATIVE.match(text.strip())
+    if match:
+        return now - (parse_duration(match["ago"], option) if match["ago"] else timedelta(0))
+    try:
+        return datetime.fromtimestamp(float(text), tz=UTC)
+    except ValueError:
+        pass
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        _fail(f"{option}: {text!r} is not RFC 3339, Unix seconds or now-<duration>")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _catalogue(path: Path | None) -> Catalogue:
+    try:
+        return load_config(path)
+    except (ConfigError, CatalogueError) as exc:
+        _fail(f"--catalogue-config: {exc}")
+
+
+def _hpas(path: Path) -> tuple[HorizontalPodAutoscaler, ...]:
+    try:
+        return load_hpa_file(path)
+    except HpaFileError as exc:
+        _fail(f"--hpa: {exc}")
+
+
+def _scenario(path: Path | None) -> Scenario:
+    try:
+        return default_scenario() if path is None else load_scenario(path)
+    except ScenarioError as exc:
+        _fail(f"--scenario: {exc}")
+
+
+def _print_written(console: Console, paths: list[Path]) -> None:
+    for path in paths:
+        console.print(f"wrote {path}")
+
+
+def simulate_command(
+    hpa_file: Annotated[Path, typer.Option("--hpa", help="HPA manifest(s), autoscaling/v2 YAML or JSON.")],
+    duration: Annotated[str, typer.Option("--duration", help="Virtual time to simulate (30m, 4h).")],
+    scenario_file: Annotated[
+        Path | None, typer.Option("--scenario", help="Sandbox scenario; the built-in one when omitted.")
+    ] = None,
+    out: OutOption = Path("simulation-out"),
+    sync_period: Annotated[str, typer.Option("--sync-period", help="HPA sync period.")] = "15s",
+    sample_interval: Annotated[
+        str, typer.Option("--sample-interval", help="Truth sampling (scrape).")
+    ] = "5s",
+    latency_objective_ms: Annotated[float, typer.Option("--latency-objective-ms")] = 500.0,
+) -> None:
+    """Run the sandbox fleet in virtual time with HPAs driven by the exact algorithm."""
+    console = Console()
+    try:
+        settings = SimulationSettings(
+            duration_seconds=parse_duration(duration, "--duration").total_seconds(),
+            sync_period_seconds=parse_duration(sync_period, "--sync-period").total_seconds(),
+            sample_interval_seconds=parse_duration(sample_interval, "--sample-interval").total_seconds(),
+        )
+    except ValueError as exc:
+        _fail(str(exc))
+    scenario, hpas = _scenario(scenario_file), _hpas(hpa_file)
+    started = time.perf_counter()
+    with Progress(console=console, transient=True, disable=settings.duration_seconds < 3600) as progress:
+        task = progress.add_task("simulating", total=settings.duration_seconds)
+        try:
+            rows = simulate(
+                scenario, hpas, settings=settings, progress=lambda t: progress.update(task, completed=t)
+            )
+        except (UnknownDeploymentError, ValueError) as exc:
+            _fail(f"--hpa: {exc}")
+    frame = timeline_frame(rows)
+    table = Table(title=f"{settings.duration_seconds:g} s simulated in {time.perf_counter() - started:.1f} s")
+    for column in (
+        "deployment",
+        "GPU-hours",
+        f"time above {latency_objective_ms:g} ms",
+        "scale events",
+        "replicas",
+    ):
+        table.add_column(column)
+    for s in summarise(frame, latency_objective_ms=latency_objective_ms):
+        table.add_row(
+            f"{s.namespace}/{s.deployment}",
+            f"{s.gpu_hours:.2f}",
+            f"{s.seconds_above_objective:g} s",
+            str(s.scale_events),
+            f"{s.min_replicas_seen}..{s.max_replicas_seen}",
+        )
+    console.print(table)
+    _print_written(console, write_simulation(frame, out, latency_objective_ms=latency_objective_ms))
+
+
+def backtest_command(
+    prometheus_url: Annotated[str, typer.Option("--prometheus-url")],
+    hpa_file: Annotated[Path, typer.Option("--hpa", help="The HPA manifest to replay (one metric).")],
+    start: Annotated[str, typer.Option("--from", help="RFC 3339, Unix seconds or now-<duration>.")],
+    end: Annotated[str, typer.Option("--to")] = "now",
+    step: Annotated[str, typer.Option("--step", help="Replay step (the sync period).")] = "15s",
+    out: OutOption = Path("backtest-out"),
+    engine: Annotated[str, typer.Option("--engine", help="auto, scalar or vectorised.")] = "auto",
+    catalogue_config: CatalogueOption = None,
+) -> None:
+    """Replay an HPA on the recorded history of its metric and compare with what actually ran."""
+    console = Console()
+    now = datetime.now(UTC)
+    step_delta = parse_duration(step, "--step")
+    try:
+        grid = HistoryGrid(parse_time(start, "--from", now=now), parse_time(end, "--to", now=now), step_delta)
+    except ValueError as exc:
+        _fail(f"--from/--to: {exc}")
+    hpa = _hpas(hpa_file)[0]
+    try:
+        query, kind = metric_history_query(hpa, _catalogue(catalogue_config))
+    except UnsupportedReplayError as exc:
+        _fail(f"--hpa: {exc}")
+    history = PrometheusHistory(prometheus_url)
+    target = dict(namespace=hpa.namespace, deployment=hpa.scale_target_ref.name)
+    try:
+        metric = history.series(query.promql, grid, query=query)
+        actual = history.series(replicas_query("kube_deployment_status_replicas", **target), grid)
+        spec = history.series(replicas_query("kube_deployment_spec_replicas", **target), grid)
+    except Exception as exc:  # the library raises several unrelated types for HTTP and query errors
+        _fail(f"cannot read history from {prometheus_url}: {exc}", code=1)
+    frame, used = run_backtest(
+        hpa, kind=kind, metric=metric, actual_replicas=actual, actual_spec_replicas=spec,
+        step=step_delta, config=ControllerConfig(), engine=engine,
+    )  # fmt: skip
+    summary = summarise_backtest(frame, step=step_delta, engine=used)
+    console.print(f"PromQL: {query.promql}")
+    console.print(
+        f"{summary.steps} cycles ({summary.missing_metric_steps} without a metric sample), {used} engine"
+    )
+    actual_hours = "unknown" if summary.gpu_hours_actual is None else f"{summary.gpu_hours_actual:.2f}"
+    console.print(f"GPU-hours: replayed HPA {summary.gpu_hours_simulated:.2f}, actually ran {actual_hours}")
+    console.print(
+        f"scale events: replayed {summary.scale_events_simulated}, actual {summary.scale_events_actual}"
+    )
+    title = f"{hpa.namespace}/{hpa.name} replayed on {grid.start:%Y-%m-%d %H:%M} .. {grid.end:%H:%M} UTC"
+    _print_written(console, write_backtest(frame, out, title=title, metric_label=hpa.metrics[0].name))
+
+
+def recommend_command(
+    prometheus_url: Annotated[str, typer.Option("--prometheus-url")],
+    namespace: Annotated[str, typer.Option("--namespace")],
+    deployment: Annotated[str, typer.Option("--deployment")],
+    metric: Annotated[str, typer.Option("--metric", help="Catalogue metric to scale on.")],
+    latency_threshold_ms: Annotated[float, typer.Option("--latency-threshold-ms")],
+    latency_percentile: Annotated[int, typer.Option("--latency-percentile")] = 95,
+    start: Annotated[str, typer.Option("--from")] = "now-1h",
+    end: Annotated[str, typer.Option("--to")] = "now",
+    step: Annotated[str, typer.Option("--step")] = "15s",
+    headroom: Annotated[float, typer.Option("--headroom", min=0.0, max=0.95)] = 0.2,
+    out: OutOption = Path("recommend-out"),
+    catalogue_config: CatalogueOption = None,
+) -> None:
+    """Fit latency against per-pod load and propose a target, replica bounds and the HPA manifest."""
+    console = Console()
+    now = datetime.now(UTC)
+    grid = HistoryGrid(
+        parse_time(start, "--from", now=now), parse_time(end, "--to", now=now), parse_duration(step, "--step")
+    )
+    catalogue = _catalogue(catalogue_config)
+    try:
+        history = fetch_load_latency(
+            PrometheusHistory(prometheus_url), catalogue, grid,
+            namespace=namespace, deployment=deployment, metric=metric, percentile=latency_percentile,
+        )  # fmt: skip
+    except UnsupportedReplayError as exc:
+        _fail(str(exc))
+    usable = history.usable
+    try:
+        result = recommend_target(
+            history.per_pod_load[usable], history.latency_ms[usable], history.total_load,
+            threshold_ms=latency_threshold_ms, headroom=headroom,
+        )  # fmt: skip
+    except FitError as exc:
+        _fail(f"cannot recommend a target: {exc}", code=1)
+    definition = catalogue.get(metric)
+    target = {"type": "AverageValue", "averageValue": format_quantity(result.target_per_pod)}
+    entry = {"type": "Pods", "pods": {"metric": {"name": metric}, "target": target}}
+    if not any(str(resource) == "pods" for resource in definition.resources):
+        described = {"apiVersion": "apps/v1", "kind": "Deployment", "name": deployment}
+        entry = {
+            "type": "Object",
+            "object": {"describedObject": described, "metric": {"name": metric}, "target": target},
+        }
+    manifest = hpa_manifest(
+        name=deployment, namespace=namespace, deployment=deployment, metric=entry,
+        min_replicas=result.min_replicas, max_replicas=result.max_replicas,
+    )  # fmt: skip
+    console.print(f"fit: {result.fit.describe()}")
+    reach = (
+        "not reached in the observed range"
+        if result.load_at_threshold is None
+        else f"{result.load_at_threshold:.3g}"
+    )
+    console.print(f"p{latency_percentile} reaches {latency_threshold_ms:g} ms at per-pod {metric} = {reach}")
+    console.print(
+        f"target {result.target_per_pod:g} per pod ({headroom:.0%} headroom), "
+        f"replicas {result.min_replicas}..{result.max_replicas}"
+    )
+    title = f"{namespace}/{deployment}: p{latency_percentile} latency vs per-pod {metric}"
+    paths = write_recommendation(
+        out, seconds=history.seconds, per_pod_load=history.per_pod_load, latency_ms=history.latency_ms,
+        recommendation=result, threshold_ms=latency_threshold_ms, manifest=manifest, title=title,
+    )  # fmt: skip
+    typer.echo(write_manifests_text([manifest]))
+    _print_written(console, paths)
+
+
+def manifests_hpa_command(
+    config: Annotated[Path, typer.Option("--config", help="Config file with an autoscaling section.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
+    catalogue_config: CatalogueOption = None,
+) -> None:
+    """HorizontalPodAutoscaler manifests (autoscaling/v2) from the config's autoscaling section."""
+    catalogue = _catalogue(catalogue_config)
+    try:
+        manifests = build_manifests(load_autoscaling_config(config), catalogue)
+    except ManifestError as exc:
+        _fail(str(exc))
+    text = write_manifests_text(manifests)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {len(manifests)} HorizontalPodAutoscaler(s) to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``simulate``, ``backtest``, ``recommend`` and the ``manifests`` group to ``app``."""
+    app.command("simulate")(simulate_command)
+    app.command("backtest")(backtest_command)
+    app.command("recommend")(recommend_command)
+    manifests = typer.Typer(name="manifests", help="Generate Kubernetes manifests.", no_args_is_help=True)
+    manifests.command("hpa")(manifests_hpa_command)
+    app.add_typer(manifests, name="manifests")

@@ -1,0 +1,246 @@
+"""``servescale slo``: evaluate SLOs against Prometheus and write reports.
+
+* ``slo status --slos FILE --prometheus-url URL [--at T] [--format table|json]`` evaluates every SLO
+  at one instant (all queries use ``time=at``) and prints a table or the JSON of ``/slo/v1/status``;
+* ``slo report --slos FILE --prometheus-url URL [--at T | --month 2026-10] --format json|md|html
+  --out FILE`` writes a report (HTML with charts), with a progress bar on standard error.
+
+``--at`` is ISO 8601 with a zone (``2026-10-11T00:00:00Z``) or Unix seconds; default now. Invalid
+input exits 2, an unreachable Prometheus exits 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from metrics_adapter.promql import HttpPrometheusClient, PrometheusClient, PrometheusConfig, PrometheusError
+from slo.evaluation import SLOEvaluator
+from slo.evaluation_batch import BatchSettings
+from slo.evaluation_model import Evaluation, SLOStatus
+from slo.evaluation_wire import evaluation_document
+from slo.report import ReportFormat, parse_month, produce_report
+from slo.report.markdown import format_duration, format_percent
+from slo.spec import SLO, SpecError, load_slo_file
+from slo.window import render_seconds
+
+__all__ = ["ClientFactory", "register"]
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+ClientFactory = Callable[[str], AbstractAsyncContextManager[PrometheusClient]]
+_T = TypeVar("_T")
+
+SlosOption = Annotated[
+    list[Path], typer.Option("--slos", help="SLO spec file (ServeScale, OpenSLO, Sloth); repeatable.")
+]
+UrlOption = Annotated[
+    str, typer.Option("--prometheus-url", help="Prometheus base URL, e.g. http://localhost:9090.")
+]
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", help="Evaluation instant: ISO 8601 with a zone, or Unix seconds. Default: now."),
+]
+BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Probes combined into one query.")]
+ConcurrencyOption = Annotated[int, typer.Option("--concurrency", min=1, help="Queries in flight at once.")]
+
+
+@contextlib.asynccontextmanager
+async def http_client(url: str) -> AsyncIterator[PrometheusClient]:
+    async with HttpPrometheusClient(PrometheusConfig(base_url=url, timeout_seconds=120)) as client:
+        yield client
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=code)
+
+
+def _load(paths: list[Path]) -> list[SLO]:
+    slos: list[SLO] = []
+    for path in paths:
+        try:
+            slos.extend(load_slo_file(path))
+        except SpecError as exc:
+            _fail(f"invalid SLO spec:\n{exc}")
+        except OSError as exc:
+            _fail(f"cannot read {path}: {exc.strerror or exc}")
+    return slos
+
+
+def parse_at(text: str | None, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> datetime:
+    """``--at``: ISO 8601 with a zone (``Z`` allowed) or Unix seconds; ``None`` is now."""
+    if text is None:
+        return now()
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(seconds):
+            _fail(f"--at {text!r} is not a time")
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        _fail(f"--at {text!r} is neither ISO 8601 nor Unix seconds")
+    if at.tzinfo is None:
+        _fail(f"--at {text!r} has no time zone; add Z or an offset")
+    return at
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    try:
+        return asyncio.run(coroutine)
+    except PrometheusError as exc:
+        _fail(f"Prometheus: {exc}", EXIT_FAILED)
+
+
+def _burns(status: SLOStatus) -> str:
+    if status.overall is None:
+        return ""
+    return " ".join(f"{render_seconds(b.seconds)}:{b.burn_rate:.2f}" for b in status.overall.burn_rates)
+
+
+def _row(status: SLOStatus) -> list[str]:
+    head = [status.slo.slo_id, str(status.slo.objective), status.slo.window.render()]
+    measurement = status.overall
+    if measurement is None:
+        return [*head, "", "", "", "", "", f"[red]error: {status.error}[/red]"]
+    budget, step = measurement.budget, measurement.status.step
+    events = "no data" if measurement.total is None else f"{measurement.good:,.0f}/{measurement.total:,.0f}"
+    state = str(measurement.status.state) + (f": {step.action}" if step is not None else "")
+    return [
+        *head,
+        format_percent(measurement.sli),
+        events,
+        f"{format_percent(budget.remaining, 1)} ({budget.remaining_minutes:,.1f} min)",
+        _burns(status) or f"{budget.burn_rate:.2f}",
+        format_duration(measurement.time_to_exhaustion),
+        state + (" [bold red]ALERT[/bold red]" if measurement.alerting else ""),
+    ]
+
+
+def status_table(evaluation: Evaluation) -> Table:
+    table = Table(title=f"SLO status at {evaluation.at.isoformat()}")
+    for column in (
+        "SLO",
+        "Objective",
+        "Window",
+        "SLI",
+        "Good/total",
+        "Budget left",
+        "Burn rate",
+        "Exhaustion",
+        "Policy",
+    ):
+        table.add_column(column)
+    for status in evaluation.statuses:
+        table.add_row(*_row(status))
+    return table
+
+
+class _RichProgress:
+    """Drives a rich progress bar through the report's phases."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._task: TaskID | None = None
+
+    def phase(self, name: str, total: int) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, completed=self._progress.tasks[-1].total)
+        self._task = self._progress.add_task(name, total=total)
+
+    def advance(self, amount: int = 1) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, amount)
+
+
+def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -> None:
+    """Add the ``slo`` command group (``status``, ``report``) to ``app``."""
+    slo_app = typer.Typer(
+        name="slo", help="Evaluate SLOs against Prometheus; write reports.", no_args_is_help=True
+    )
+
+    @slo_app.command("status")
+    def status(
+        slos: SlosOption,
+        prometheus_url: UrlOption,
+        at: AtOption = None,
+        fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+        batch_size: BatchOption = 40,
+        concurrency: ConcurrencyOption = 4,
+    ) -> None:
+        """Evaluate every SLO at one instant."""
+        if fmt not in ("table", "json"):
+            _fail(f"--format must be table or json, got {fmt!r}")
+        specs, instant = _load(slos), parse_at(at)
+        settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
+
+        async def evaluate() -> Evaluation:
+            async with client_factory(prometheus_url) as client:
+                return await SLOEvaluator(specs, client, settings=settings).evaluate(instant)
+
+        evaluation = _run(evaluate())
+        if fmt == "json":
+            typer.echo(evaluation_document(evaluation).model_dump_json(by_alias=True, indent=2))
+        else:
+            Console(width=200).print(status_table(evaluation))
+
+    @slo_app.command("report")
+    def report(
+        slos: SlosOption,
+        prometheus_url: UrlOption,
+        out: Annotated[Path, typer.Option("--out", help="File to write.")],
+        fmt: Annotated[ReportFormat, typer.Option("--format", help="json, md or html.")] = ReportFormat.HTML,
+        at: AtOption = None,
+        month: Annotated[
+            str | None, typer.Option("--month", help="Report on a calendar month, e.g. 2026-10.")
+        ] = None,
+        batch_size: BatchOption = 40,
+        concurrency: ConcurrencyOption = 4,
+    ) -> None:
+        """Write a JSON, Markdown or HTML report on every SLO."""
+        if at is not None and month is not None:
+            _fail("give --at or --month, not both")
+        try:
+            period = None if month is None else parse_month(month)
+        except ValueError as exc:
+            _fail(str(exc))
+        specs, instant = _load(slos), parse_at(at)
+        settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+
+        async def build() -> str:
+            with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+                async with client_factory(prometheus_url) as client:
+                    return await produce_report(
+                        specs,
+                        client,
+                        at=instant,
+                        fmt=fmt,
+                        month=period,
+                        settings=settings,
+                        progress=_RichProgress(bar),
+                    )
+
+        text = _run(build())
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {out}: {exc.strerror or exc}")
+        typer.echo(str(out))
+
+    app.add_typer(slo_app, name="slo")
