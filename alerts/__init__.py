@@ -1,1 +1,63 @@
-"""Prometheus recording and alerting rules, Alertmanager routes, and their promtool tests."""
+"""Prometheus recording and alerting rules, Alertmanager routes, and their promtool tests.
+
+* :func:`slo_rules` — recording rules per window, budget, multi-window multi-burn-rate alerts and
+  a no-data alert for one SLO (record and alert names in :mod:`alerts.slo_names`);
+* :func:`autoscaling_rule_groups` — HPA, GPU, queue and metrics-adapter alerts;
+* :func:`alertmanager_config` — route tree by severity and inhibition rules;
+* :func:`slo_test_files` / :func:`autoscaling_test_file` — generated ``promtool test rules`` files;
+* :func:`render` writes all of it into a directory; :func:`verify_directory` runs promtool/amtool.
+
+Imports ``slo`` and the adapter's typed PromQL only.
+"""
+
+from .alertmanager import AlertmanagerSettings, alertmanager_config, inhibit_rules
+from .autoscaling_rules import AutoscalingAlertSettings, GpuMetric, QueueSource, autoscaling_rule_groups
+from .autoscaling_tests import autoscaling_test_file
+from .config import AlertsConfig, AlertsConfigError, load_alerts_config, parse_alerts_config
+from .links import AlertLinks
+from .promtool_tests import slo_test_files
+from .receivers import EmailConfig, PagerDutyConfig, Receiver, SlackConfig, WebhookConfig
+from .render import render
+from .rule_files import OutputFormat, dump_yaml, prometheus_rule, rules_document
+from .rule_model import AlertingRule, RecordingRule, RuleGroup
+from .sli_source import sli_source
+from .slo_rules import SloRules, SloRuleSettings, slo_rules
+from .verify import ToolMissingError, ToolRun, VerifyReport, verify_directory
+
+__all__ = [
+    "AlertLinks",
+    "AlertingRule",
+    "AlertmanagerSettings",
+    "AlertsConfig",
+    "AlertsConfigError",
+    "AutoscalingAlertSettings",
+    "EmailConfig",
+    "GpuMetric",
+    "OutputFormat",
+    "PagerDutyConfig",
+    "QueueSource",
+    "Receiver",
+    "RecordingRule",
+    "RuleGroup",
+    "SlackConfig",
+    "SloRuleSettings",
+    "SloRules",
+    "ToolMissingError",
+    "ToolRun",
+    "VerifyReport",
+    "WebhookConfig",
+    "alertmanager_config",
+    "autoscaling_rule_groups",
+    "autoscaling_test_file",
+    "dump_yaml",
+    "inhibit_rules",
+    "load_alerts_config",
+    "parse_alerts_config",
+    "prometheus_rule",
+    "render",
+    "rules_document",
+    "sli_source",
+    "slo_rules",
+    "slo_test_files",
+    "verify_directory",
+]

@@ -1,0 +1,150 @@
+"""The PromQL behind a backtest or a recommendation: a workload's metric history and its replicas.
+
+The metric query is the one the metrics API runs (``plan_custom_query`` / ``plan_external_query``
+of the catalogue), so a replay sees what the HPA saw:
+
+* a custom metric with a ``deployments.apps`` object label (istio): the Deployment's value, one
+  series (``destination_workload="llama"``) -- the workload total for additive metrics, the
+  workload's quantile or ratio otherwise;
+* a custom metric computed from pods (queues, dcgm): the namespace's per-pod query; the caller keeps
+  the pods named like the Deployment's (``<deployment>-<hash>-<suffix>``) and sums (additive) or
+  averages them per timestamp;
+* an external metric: its query with the HPA's metric selector; series are summed, as the
+  controller sums the items.
+
+"Additive" (the value of a workload is the sum over its pods: request rates, queue depths) decides
+the replay kind (``replay_spec``). Pure: builds typed PromQL, fetches nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from autoscaler.hpa.selector import LabelSelector as HpaLabelSelector
+from autoscaler.hpa.spec import HorizontalPodAutoscaler, MetricSourceType
+from autoscaler.simulation.replay_spec import ReplayKind, UnsupportedReplayError, replay_kind, single_metric
+from metrics_adapter.catalogue import (
+    PART_LABEL,
+    Aggregation,
+    Api,
+    Catalogue,
+    FirstOf,
+    Gauge,
+    Increase,
+    MetricDefinition,
+    Rate,
+    Recipe,
+    Sum,
+    UnknownMetricError,
+    plan_custom_query,
+    plan_external_query,
+)
+from metrics_adapter.kube import GroupResource, LabelSelector, Operator, Requirement
+from metrics_adapter.promql import Selector, eq
+
+__all__ = ["PART_LABEL", "HistoryQuery", "is_additive", "metric_history_query", "replicas_query"]
+
+PODS = GroupResource("pods")
+DEPLOYMENTS = GroupResource("deployments", "apps")
+_OPERATORS = {
+    "In": Operator.IN,
+    "NotIn": Operator.NOT_IN,
+    "Exists": Operator.EXISTS,
+    "DoesNotExist": Operator.DOES_NOT_EXIST,
+}
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """``pod_label``/``pod_pattern`` set: keep series whose pod label matches, then ``combine`` them."""
+
+    promql: str
+    combine: str  # "sum" or "mean" over the series kept at each timestamp
+    additive: bool
+    pod_label: str | None = None
+    pod_pattern: re.Pattern[str] | None = None
+
+
+def _additive_recipe(recipe: Recipe) -> bool:
+    match recipe:
+        case Rate() | Increase() | Gauge():
+            return True
+        case Sum(terms=terms):
+            return all(_additive_recipe(term) for term in terms)
+        case FirstOf(alternatives=alternatives):
+            return all(_additive_recipe(alternative) for alternative in alternatives)
+    return False
+
+
+def is_additive(definition: MetricDefinition) -> bool:
+    """Whether a workload's value is the sum of its pods' values."""
+    deployments = definition.association(DEPLOYMENTS)
+    if deployments is not None and deployments.from_pods is not None:
+        return deployments.from_pods is Aggregation.SUM
+    return definition.aggregation is Aggregation.SUM and _additive_recipe(definition.value)
+
+
+def _kube_selector(selector: HpaLabelSelector | None) -> LabelSelector | None:
+    if selector is None:
+        return None
+    requirements = [Requirement(key, Operator.EQUALS, (value,)) for key, value in selector.match_labels]
+    requirements += [
+        Requirement(req.key, _OPERATORS[req.operator], req.values) for req in selector.match_expressions
+    ]
+    return LabelSelector(tuple(requirements))
+
+
+def _definition(catalogue: Catalogue, name: str) -> MetricDefinition:
+    try:
+        return catalogue.get(name)
+    except UnknownMetricError as exc:
+        raise UnsupportedReplayError(f"metric {name!r} is not in the catalogue") from exc
+
+
+def deployment_history_query(
+    catalogue: Catalogue, metric: str, *, namespace: str, deployment: str
+) -> HistoryQuery:
+    """The Deployment's value of a custom metric over time."""
+    definition = _definition(catalogue, metric)
+    if definition.api is not Api.CUSTOM:
+        raise UnsupportedReplayError(f"metric {metric!r} is external: it has no per-Deployment value")
+    additive = is_additive(definition)
+    association = definition.association(DEPLOYMENTS)
+    if association is not None and association.object_label is not None:
+        plan = plan_custom_query(
+            definition, resource=DEPLOYMENTS, namespace=namespace, object_name=deployment
+        )
+        return HistoryQuery(plan.promql, "sum", additive)
+    pods = definition.association(PODS)
+    if pods is None or pods.object_label is None:
+        raise UnsupportedReplayError(f"metric {metric!r} is served neither for Deployments nor for pods")
+    plan = plan_custom_query(definition, resource=PODS, namespace=namespace)
+    pattern = re.compile(rf"^{re.escape(deployment)}-[a-z0-9]+-[a-z0-9]+$")
+    return HistoryQuery(plan.promql, "sum" if additive else "mean", additive, pods.object_label, pattern)
+
+
+def metric_history_query(
+    hpa: HorizontalPodAutoscaler, catalogue: Catalogue
+) -> tuple[HistoryQuery, ReplayKind]:
+    """The history query of the HPA's only metric and the replay kind it implies."""
+    spec = single_metric(hpa)
+    if spec.type == MetricSourceType.EXTERNAL:
+        definition = _definition(catalogue, spec.name)
+        if definition.api is not Api.EXTERNAL:
+            raise UnsupportedReplayError(f"metric {spec.name!r} is not an external metric")
+        plan = plan_external_query(
+            definition, namespace=hpa.namespace, selector=_kube_selector(spec.metric_selector)
+        )
+        return HistoryQuery(plan.promql, "sum", True), replay_kind(hpa, additive=True)
+    if hpa.scale_target_ref.kind != "Deployment":
+        raise UnsupportedReplayError("a replay of a Pods metric needs a Deployment target")
+    query = deployment_history_query(
+        catalogue, spec.name, namespace=hpa.namespace, deployment=hpa.scale_target_ref.name
+    )
+    return query, replay_kind(hpa, additive=query.additive)
+
+
+def replicas_query(series: str, *, namespace: str, deployment: str) -> str:
+    """A kube-state-metrics Deployment series (``kube_deployment_status_replicas``...) of one Deployment."""
+    return Selector(series, (eq("namespace", namespace), eq("deployment", deployment))).render()

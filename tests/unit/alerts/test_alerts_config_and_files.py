@@ -1,0 +1,162 @@
+"""The alerts config file (errors naming fields, conversion to settings) and the two rule-file formats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from alerts.config import AlertsConfigError, load_alerts_config, parse_alerts_config
+from alerts.rule_files import dump_yaml, prometheus_rule, rule_groups_from_document, rules_document
+from alerts.rule_model import AlertingRule, RecordingRule, RuleGroup, label_set
+from metrics_adapter.promql import Duration, Selector
+
+
+def test_empty_config_gives_defaults() -> None:
+    config = parse_alerts_config(None)
+    assert config.alertmanager is None
+    assert config.autoscaling.enabled
+    assert config.slo_settings().no_data_window == Duration.minutes(10)
+    assert config.autoscaling_settings().at_max_for == Duration.minutes(15)
+
+
+def test_config_values_reach_the_settings() -> None:
+    config = parse_alerts_config(
+        {
+            "links": {"runbookUrl": "https://rb/{alert}"},
+            "slo": {"noDataWindow": "20m", "minEvents": 300, "labels": {"team": "ml"}, "interval": "30s"},
+            "autoscaling": {
+                "hpaSelector": {"job": "ksm"},
+                "gpu": {"metric": "DCGM_FI_PROF_GR_ENGINE_ACTIVE", "for": "15m", "workloadPattern": None},
+                "queues": [{"metric": "kn_serving_queue_depth", "namespaceLabel": "k8s_namespace_name"}],
+                "severities": {"ServeScaleAdapterErrors": "ticket"},
+            },
+        }
+    )
+    slo = config.slo_settings()
+    assert (slo.no_data_window, slo.min_events, dict(slo.extra_labels)) == (
+        Duration.minutes(20),
+        300,
+        {"team": "ml"},
+    )
+    assert slo.interval == Duration(30)
+    auto = config.autoscaling_settings()
+    assert dict(auto.hpa_matchers) == {"job": "ksm"}
+    assert auto.gpu_for == Duration.minutes(15)
+    assert auto.gpu_group_by == ("exported_namespace",)
+    assert [source.namespace_label for source in auto.queue_sources] == ["k8s_namespace_name"]
+    assert auto.severity("ServeScaleAdapterErrors") == "ticket"
+    assert auto.links.runbook_url == "https://rb/{alert}"
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        pytest.param(
+            {"slo": {"noDataFor": "5 minutes"}}, "slo.noDataFor: Value error, invalid duration", id="dur"
+        ),
+        pytest.param(
+            {"slo": {"minEvents": 0}}, "slo.minEvents: Input should be greater than or equal to 1", id="min"
+        ),
+        pytest.param(
+            {"slo": {"noDataSeverity": "urgent"}}, "slo.noDataSeverity: String should match", id="sev"
+        ),
+        pytest.param(
+            {"autoscaling": {"gpu": {"thresholdPercent": 0}}}, "autoscaling.gpu.thresholdPercent", id="gpu"
+        ),
+        pytest.param(
+            {"autoscaling": {"queues": [{"metric": "a-b"}]}}, "autoscaling.queues[0].metric", id="metric"
+        ),
+        pytest.param(
+            {"autoscaling": {"severities": {"Nope": "page"}}}, "unknown alert(s) Nope", id="severities"
+        ),
+        pytest.param({"links": {"dashboardUrl": "https://g/{team}"}}, "links.dashboardUrl", id="link-field"),
+        pytest.param(
+            {"prometheusRule": {"namespace": "Not_DNS"}}, "prometheusRule.namespace", id="namespace"
+        ),
+        pytest.param({"alerts": {}}, "alerts: Extra inputs are not permitted", id="unknown-section"),
+        pytest.param(
+            {"alertmanager": {"receivers": [{"name": "a"}], "defaultReceiver": "b"}},
+            "alertmanager: Value error, defaultReceiver: unknown receiver 'b'",
+            id="alertmanager",
+        ),
+    ],
+)
+def test_config_errors_name_the_field(document: dict[str, Any], problem: str) -> None:
+    with pytest.raises(AlertsConfigError) as info:
+        parse_alerts_config(document, source="alerts.yaml")
+    assert any(problem in line for line in info.value.problems), info.value.problems
+    assert str(info.value).startswith("alerts.yaml: ")
+
+
+def test_load_reports_unreadable_files(tmp_path: Path) -> None:
+    broken = tmp_path / "alerts.yaml"
+    broken.write_text("slo: [unclosed\n")
+    with pytest.raises(AlertsConfigError, match="cannot read"):
+        load_alerts_config(broken)
+    with pytest.raises(AlertsConfigError, match="cannot read"):
+        load_alerts_config(tmp_path / "missing.yaml")
+
+
+def _group() -> RuleGroup:
+    long_expr = Selector("m" * 150)
+    return RuleGroup(
+        "g",
+        (
+            RecordingRule("r:x:sum", long_expr, label_set({"b": "2", "a": "1"})),
+            AlertingRule(
+                "A", Selector("up"), Duration.minutes(5), label_set({"severity": "page"}), (("s", "x"),)
+            ),
+        ),
+    )
+
+
+def test_rule_file_is_deterministic_without_folding_or_anchors() -> None:
+    text = dump_yaml(rules_document([_group(), RuleGroup("h", _group().rules)]))
+    assert text == dump_yaml(rules_document([_group(), RuleGroup("h", _group().rules)]))
+    assert text.startswith("# Generated by servescale alerts render. DO NOT EDIT.\n")
+    assert "&id" not in text
+    assert f"expr: {'m' * 150}\n" in text
+    parsed = yaml.safe_load(text)
+    assert parsed["groups"][0]["rules"][0]["labels"] == {"a": "1", "b": "2"}
+    assert list(parsed["groups"][0]["rules"][0]["labels"]) == ["a", "b"]
+    assert parsed["groups"][0]["rules"][1]["for"] == "5m"
+
+
+def test_duplicate_group_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="duplicate rule group names: g"):
+        rules_document([_group(), _group()])
+
+
+def test_prometheus_rule_wraps_the_same_groups() -> None:
+    document = prometheus_rule(
+        [_group()], name="servescale-x", namespace="monitoring", labels={"release": "kps"}
+    )
+    assert document["apiVersion"] == "monitoring.coreos.com/v1"
+    assert document["kind"] == "PrometheusRule"
+    assert document["metadata"] == {
+        "name": "servescale-x",
+        "namespace": "monitoring",
+        "labels": {"app.kubernetes.io/managed-by": "servescale", "release": "kps"},
+    }
+    assert rule_groups_from_document(document) == rules_document([_group()])
+    assert rule_groups_from_document(rules_document([_group()])) == rules_document([_group()])
+    with pytest.raises(ValueError, match="neither"):
+        rule_groups_from_document({"kind": "ConfigMap"})
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        pytest.param(lambda: RecordingRule("bad name", Selector("up")), "recording rule name", id="record"),
+        pytest.param(lambda: AlertingRule("Bad:Name", Selector("up")), "alert name", id="alert"),
+        pytest.param(lambda: label_set({"__name__": "x"}), "invalid label name", id="reserved-label"),
+        pytest.param(lambda: label_set({"a": ""}), "non-empty", id="empty-value"),
+        pytest.param(lambda: RuleGroup("g", ()), "has no rules", id="empty-group"),
+    ],
+)
+def test_rule_values_are_validated(build: Any, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        build()

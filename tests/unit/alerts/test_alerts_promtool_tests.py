@@ -1,0 +1,117 @@
+"""Generated SLO promtool tests: which scenarios exist, and eval times bracketing the detection time."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from alerts_slo_builders import latency, make_slo
+
+from alerts.promtool_tests import FAST_INTERVAL, SLOW_INTERVAL, slo_test_files
+from alerts.slo_rules import slo_rules
+from metrics_adapter.promql import Duration
+from slo.spec import RatioSLI
+
+
+def _files(**kwargs: Any) -> dict[str, dict[str, Any]]:
+    rules = slo_rules(make_slo(**kwargs))
+    return {
+        suffix: test.to_dict() for suffix, test in slo_test_files(rules, rule_file="x.rules.yaml").items()
+    }
+
+
+def _minutes(text: str) -> float:
+    return Duration.parse(text).seconds / 60
+
+
+def _timing(files: dict[str, dict[str, Any]], tier_id: str) -> dict[str, Any]:
+    for document in files.values():
+        for group in document["tests"]:
+            if group["name"].startswith(f"{tier_id}:"):
+                return group
+    raise AssertionError(f"no timing scenario for {tier_id}")
+
+
+def test_fast_and_slow_files_split_by_long_window() -> None:
+    files = _files()
+    assert set(files) == {"test", "slow.test"}
+    assert files["test"]["evaluation_interval"] == FAST_INTERVAL.render()
+    assert files["slow.test"]["evaluation_interval"] == SLOW_INTERVAL.render()
+    assert [group["name"].split(":")[0] for group in files["slow.test"]["tests"]] == [
+        "ticket-1d-2h",
+        "ticket-3d-6h",
+    ]
+    assert files["test"]["rule_files"] == ["x.rules.yaml"]
+    assert files["test"]["group_eval_order"] == [
+        "slo-llama-availability-sli",
+        "slo-llama-availability-budget",
+        "slo-llama-availability-alerts",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("percent", "days", "tier_id", "long_minutes", "budget", "factor"),
+    [
+        pytest.param("99.9", 30, "page-1h-5m", 60, "0.02", "14.4", id="99.9-30d-1h"),
+        pytest.param("99.9", 30, "page-6h-30m", 360, "0.05", "6", id="99.9-30d-6h"),
+        pytest.param("99.5", 30, "ticket-1d-2h", 1440, "0.1", "3", id="99.5-30d-1d"),
+        pytest.param("99.9", 28, "ticket-3d-6h", 4320, "0.1", "0.9333", id="99.9-28d-3d"),
+    ],
+)
+def test_timing_brackets_the_workbook_detection_time(
+    percent: str, days: int, tier_id: str, long_minutes: int, budget: str, factor: str
+) -> None:
+    group = _timing(_files(percent=percent, period_days=days), tier_id)
+    burn = Decimal(factor) * Decimal("1.1")
+    detection = float(Decimal(budget) * days * 1440 / burn)  # budget_consumed * period / burn, minutes
+    quiet, fire = (_minutes(test["eval_time"]) - long_minutes for test in group["promql_expr_test"])
+    assert quiet < detection < fire
+    assert detection - quiet <= max(15, 0.03 * detection)
+    assert fire - detection <= max(15, 0.03 * detection)
+    assert group["promql_expr_test"][0]["exp_samples"] == []
+    [sample] = group["promql_expr_test"][1]["exp_samples"]
+    assert f'long_window="{tier_id.split("-")[1]}"' in sample["labels"]
+    assert sample["value"] == 1.0
+
+
+def test_quiet_scenarios_cover_burn_one_and_below_the_smallest_factor() -> None:
+    names = [group["name"] for group in _files(period_days=28)["test"]["tests"]]
+    assert "burn rate 1: tiers with a factor above 1 stay silent" in names
+    assert "burn rate 0.83997: no burn alert" in names  # 0.9 x 0.9333
+
+
+def test_burn_one_check_leaves_out_tiers_with_factor_one() -> None:
+    group = next(g for g in _files()["test"]["tests"] if g["name"].startswith("burn rate 1:"))
+    windows = {test["expr"].split('long_window="')[1].split('"')[0] for test in group["promql_expr_test"]}
+    assert windows == {"1h", "6h", "1d"}
+
+
+def test_all_tiers_scenario_expects_every_tier_with_annotations() -> None:
+    group = next(g for g in _files()["test"]["tests"] if "every tier fires" in g["name"])
+    [check] = group["alert_rule_test"]
+    assert [alert["exp_labels"]["long_window"] for alert in check["exp_alerts"]] == ["1h", "6h", "1d", "3d"]
+    assert all("summary" in alert["exp_annotations"] for alert in check["exp_alerts"])
+
+
+@pytest.mark.parametrize(
+    ("min_events", "has_guard_scenario"),
+    [pytest.param(None, False, id="no-guard"), pytest.param(500, True, id="guard")],
+)
+def test_guard_scenario_only_with_min_events(min_events: int | None, has_guard_scenario: bool) -> None:
+    names = [group["name"] for group in _files(min_events=min_events)["test"]["tests"]]
+    assert any(name.startswith("outage on fewer than") for name in names) == has_guard_scenario
+
+
+def test_no_data_scenario_expects_absent_labels() -> None:
+    group = next(g for g in _files(sli=latency())["test"]["tests"] if "no-data" in g["name"])
+    quiet, firing = group["alert_rule_test"]
+    assert quiet["exp_alerts"] == []
+    [alert] = firing["exp_alerts"]
+    assert alert["exp_labels"]["destination_workload"] == "llama-predictor"
+    assert alert["exp_labels"]["severity"] == "ticket"
+    assert _minutes(firing["eval_time"]) > 30 + 10 + 5
+
+
+def test_user_query_slis_get_no_generated_tests() -> None:
+    assert _files(sli=RatioSLI(total="sum(x_total)", bad="sum(x_bad)", counter=True)) == {}
