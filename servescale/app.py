@@ -10,6 +10,8 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -38,6 +40,11 @@ from metrics_adapter.prometheus_provider import PrometheusProvider
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusClient
 from metrics_adapter.self_metrics import AdapterMetrics
 from servescale.settings import ServeSettings, SettingsError
+from slo.evaluation import SLOEvaluator
+from slo.evaluation_cache import CachedStatus
+from slo.gauges import SLOGauges
+from slo.router import create_slo_router
+from slo.spec import load_slo_file
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +123,13 @@ async def _requestheader(settings: ServeSettings) -> RequestHeaderSettings | Non
     ca_path = settings.cert_dir / "requestheader-client-ca.crt"
     ca_path.write_text(data["requestheader-client-ca-file"])
     return requestheader_from_configmap(data, client_ca_file=ca_path)
+
+
+def _slo_status(path: Path, client: PrometheusClient, registry: CollectorRegistry) -> CachedStatus:
+    """SLO evaluation kept fresh in the service: ``/slo/v1/status`` and the ``slo_*`` gauges."""
+    gauges = SLOGauges(registry)
+    evaluator = SLOEvaluator(load_slo_file(path), client)
+    return CachedStatus(evaluator, clock=lambda: datetime.now(UTC), listeners=[gauges.update])
 
 
 Runner = Callable[[], Coroutine[Any, Any, None]]
@@ -223,6 +237,13 @@ async def run_service(
                 )
             )
         background: list[asyncio.Task[None]] = [asyncio.create_task(pods_task(), name="pod-cache")]
+        if settings.slo_file is not None:
+            slo_status = _slo_status(settings.slo_file, client, registry)
+            for app in (apps.secure, apps.insecure):
+                if app is not None:
+                    app.include_router(create_slo_router(slo_status))
+            interval = settings.slo_interval_seconds
+            background.append(asyncio.create_task(slo_status.run(interval=interval), name="slo-status"))
         servers = [uvicorn.Server(config) for config in configs]
         if on_started is not None:
             on_started(apps)

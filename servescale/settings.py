@@ -46,6 +46,7 @@ class ServeSettings:
     pod_refresh_seconds: float = 15.0
     cache_ttl_seconds: float = 5.0
     slo_file: Path | None = None
+    slo_interval_seconds: float = 60.0
     log_level: str = "info"
 
     def __post_init__(self) -> None:
@@ -55,6 +56,8 @@ class ServeSettings:
             raise SettingsError("--cache-ttl must be >= 0")
         if self.config_file is not None and not self.config_file.is_file():
             raise SettingsError(f"--config: {self.config_file} does not exist")
+        if self.slo_file is not None and not self.slo_file.is_file():
+            raise SettingsError(f"--slos: {self.slo_file} does not exist")
 
 
 def in_cluster_kube_api() -> KubeApiConfig | None:

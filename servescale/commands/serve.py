@@ -15,6 +15,7 @@ from metrics_adapter.kube import KubeFormatError
 from metrics_adapter.promql import PrometheusConfig
 from servescale.app import run_service
 from servescale.settings import ServeSettings, SettingsError, in_cluster_kube_api, read_secret_file
+from slo.spec import SpecError
 
 Opt = typer.Option
 
@@ -53,6 +54,8 @@ def register(app: typer.Typer) -> None:
             bool, Opt(help="Build the pod cache from kube-state-metrics instead of a watch.")
         ] = False,
         cache_ttl: Annotated[float, Opt(help="Seconds a query result is reused.")] = 5.0,
+        slos: Annotated[Path | None, Opt(help="SLO specs: serve /slo/v1/status and slo_* gauges.")] = None,
+        slo_interval: Annotated[float, Opt(help="Seconds between SLO evaluations.")] = 60.0,
         log_level: Annotated[str, Opt(help="debug, info, warning, error.")] = "info",
     ) -> None:
         """Serve custom.metrics.k8s.io and external.metrics.k8s.io from Prometheus."""
@@ -87,10 +90,12 @@ def register(app: typer.Typer) -> None:
                 health_bind_address=health_bind_address,
                 pods_from_prometheus=pods_from_prometheus,
                 cache_ttl_seconds=cache_ttl,
+                slo_file=slos,
+                slo_interval_seconds=slo_interval,
                 log_level=log_level.lower(),
             )
             asyncio.run(run_service(settings))
-        except (SettingsError, CatalogueError, AuthError, ValueError) as exc:
+        except (SettingsError, CatalogueError, AuthError, SpecError, ValueError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from exc
         except KeyboardInterrupt:

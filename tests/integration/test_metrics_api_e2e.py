@@ -27,6 +27,7 @@ from servescale.stack.prometheus import PrometheusServer, ScrapeTarget
 pytestmark = pytest.mark.integration
 
 CUSTOM = "/apis/custom.metrics.k8s.io"
+SLOS = Path(__file__).resolve().parents[2] / "examples" / "slos" / "llama.yaml"
 EXTERNAL = "/apis/external.metrics.k8s.io/v1beta1"
 
 
@@ -51,7 +52,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         prometheus.start()
         try:
             prometheus.wait_for_targets_up()
-            with running_adapter(prometheus.url, extra=["--cache-ttl=2"]) as adapter:
+            extra = ["--cache-ttl=2", f"--slos={SLOS}", "--slo-interval=2"]
+            with running_adapter(prometheus.url, extra=extra) as adapter:
                 yield Stack(sandbox, prometheus, adapter)
         finally:
             prometheus.stop()
@@ -183,3 +185,23 @@ def test_own_metrics_count_requests_and_cache(stack: Stack) -> None:
 def test_data_dir_survives_restart(stack: Stack) -> None:
     assert stack.prometheus.workdir is not None
     assert Path(stack.prometheus.workdir, "data").is_dir()
+
+
+def test_service_evaluates_slos_and_exports_gauges(stack: Stack) -> None:
+    stack.wait_elapsed(20)
+    deadline = time.monotonic() + 30
+    while True:
+        response = httpx.get(f"{stack.adapter.url}/slo/v1/status", timeout=20)
+        if response.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert response.status_code == 200, response.text
+    names = {slo["name"] for slo in response.json()["slos"]}
+    assert {"llama-availability", "llama-latency"} <= names
+    one = httpx.get(f"{stack.adapter.url}/slo/v1/status/llama-availability", timeout=20)
+    assert one.status_code == 200
+    assert one.json().get("error") is None, one.json()
+    assert httpx.get(f"{stack.adapter.url}/slo/v1/status/nope", timeout=20).status_code == 404
+    metrics = httpx.get(f"{stack.adapter.health_url}/metrics", timeout=5).text
+    # The SLI itself is only exported once Prometheus holds events for the window: never a made-up value.
+    assert 'slo_error_budget_remaining_ratio{service="llama",slo="llama-availability"}' in metrics
