@@ -133,3 +133,41 @@ async def test_injected_errors_consume_the_budget_as_the_truth_says(stack: DemoS
     measurement = json.loads(result.output)["slos"][0]["measurement"]
     assert measurement["sli"] == pytest.approx(overall.sli), "same at, same answer"
     assert measurement["errorBudget"]["consumed"] == pytest.approx(overall.budget.consumed)
+
+
+LATENCY_SPEC = """
+slos:
+  - name: resnet-latency
+    service: resnet
+    objective: 99
+    window: {rolling: %ds}
+    sli: {kind: latency, namespace: ml, workload: resnet, thresholdMs: 250}
+"""
+
+
+async def latency_error_ratio(stack: DemoStack, window: int, at: datetime) -> float:
+    async with HttpPrometheusClient(PrometheusConfig(base_url=stack.prometheus.url)) as client:
+        (status,) = (await SLOEvaluator(load_slos(LATENCY_SPEC % window), client).evaluate(at)).statuses
+    assert status.error is None, status.error
+    assert status.overall is not None
+    assert status.overall.sli is not None
+    return 1 - status.overall.sli
+
+
+async def test_injected_latency_spike_shows_as_slow_requests(stack: DemoStack) -> None:
+    while truth(stack)["elapsedSeconds"] < 5:
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(10)
+    before = datetime.fromtimestamp(int(truth(stack)["time"]), tz=UTC)
+    spike = {"latencyMs": 800}
+    httpx.put(f"{stack.sandbox.url}/faults/ml/resnet", json=spike, timeout=5).raise_for_status()
+    try:
+        await asyncio.sleep(14)
+        during = datetime.fromtimestamp(int(truth(stack)["time"]), tz=UTC)
+        await asyncio.sleep(2.5)  # let Prometheus scrape past ``during``
+    finally:
+        httpx.delete(f"{stack.sandbox.url}/faults/ml/resnet", timeout=5)
+    slow_before = await latency_error_ratio(stack, 8, before)
+    slow_during = await latency_error_ratio(stack, 10, during)
+    assert slow_before < 0.05, "30 ms model: almost nothing above 250 ms without the spike"
+    assert slow_during > 0.9, "+800 ms: almost every request above 250 ms"
