@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from autoscaler.sandbox import ScenarioError, default_scenario, load_scenario
+from autoscaler.closed_loop import HPAController, LoopDecision
+from autoscaler.sandbox import ScenarioError, load_scenario
+from autoscaler.simulation.hpa_file import HpaFileError, load_hpa_file
 from metrics_adapter.pods.prometheus_source import PrometheusPodSource
 from metrics_adapter.promql import Duration, HttpPrometheusClient, PrometheusConfig, PrometheusError
 from servescale.demo.adapter_answers import adapter_columns
@@ -20,11 +24,55 @@ from servescale.demo.table import figures_table
 from servescale.stack.adapter import running_adapter
 from servescale.stack.prometheus import StackError
 
+DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
+
+
+def _log_decision(console: Console, started: float) -> Callable[[LoopDecision], None]:
+    def log(decision: LoopDecision) -> None:
+        elapsed = time.monotonic() - started
+        if decision.error is not None:
+            console.print(f"[yellow]t={elapsed:5.0f}s HPA {decision.hpa}: {decision.error}[/yellow]")
+        elif decision.scaled:
+            console.print(
+                f"[bold green]t={elapsed:5.0f}s HPA {decision.hpa} scaled "
+                f"{decision.current_replicas} -> {decision.desired_replicas}[/bold green]"
+            )
+
+    return log
+
 
 async def _watch(
-    prometheus_url: str, adapter_url: str, *, refresh: float, duration: float | None, console: Console
+    prometheus_url: str,
+    adapter_url: str,
+    *,
+    controller: HPAController | None,
+    sync_period: float,
+    refresh: float,
+    duration: float | None,
+    console: Console,
 ) -> None:
     started = time.monotonic()
+    loop = asyncio.create_task(controller.run(period=sync_period)) if controller is not None else None
+    try:
+        await _tables(
+            prometheus_url, adapter_url, started, refresh=refresh, duration=duration, console=console
+        )
+    finally:
+        if loop is not None:
+            loop.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await loop
+
+
+async def _tables(
+    prometheus_url: str,
+    adapter_url: str,
+    started: float,
+    *,
+    refresh: float,
+    duration: float | None,
+    console: Console,
+) -> None:
     async with HttpPrometheusClient(PrometheusConfig(base_url=prometheus_url)) as client:
         pods = PrometheusPodSource(client)
         while duration is None or time.monotonic() - started < duration:
@@ -44,7 +92,10 @@ async def _watch(
 def register(app: typer.Typer) -> None:
     @app.command()
     def demo(
-        scenario: Annotated[Path | None, typer.Option(help="Scenario YAML; built-in when omitted.")] = None,
+        scenario: Annotated[Path | None, typer.Option(help="Scenario YAML (demo spike).")] = None,
+        hpa: Annotated[Path | None, typer.Option(help="HPAs to emulate (demo HPA).")] = None,
+        no_hpa: Annotated[bool, typer.Option("--no-hpa", help="Do not run the HPA loop.")] = False,
+        sync_period: Annotated[float, typer.Option(help="HPA sync period, seconds.")] = 15.0,
         refresh: Annotated[float, typer.Option(help="Seconds between tables.")] = 3.0,
         duration: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
     ) -> None:
@@ -53,16 +104,31 @@ def register(app: typer.Typer) -> None:
         if not console.is_terminal:
             console = Console(width=140)
         try:
-            chosen = load_scenario(scenario) if scenario else default_scenario()
-        except ScenarioError as exc:
-            console.print(f"[red]invalid scenario:[/red] {exc}")
+            chosen = load_scenario(scenario or DEMO_DIR / "demo_scenario.yaml")
+            hpas = () if no_hpa else load_hpa_file(hpa or DEMO_DIR / "demo_hpa.yaml")
+        except (ScenarioError, HpaFileError) as exc:
+            console.print(f"[red]invalid input:[/red] {exc}")
             raise typer.Exit(2) from exc
         try:
             with running_stack(chosen) as stack, running_adapter(stack.prometheus.url) as adapter:
                 console.print(f"sandbox {stack.sandbox.url}  prometheus {stack.prometheus.url}")
                 console.print(f"metrics API {adapter.url}  (Ctrl-C stops)")
+                controller = None
+                if hpas:
+                    controller = HPAController(
+                        hpas,
+                        sandbox_url=stack.sandbox.url,
+                        metrics_api_url=adapter.url,
+                        on_decision=_log_decision(console, time.monotonic()),
+                    )
                 watch = _watch(
-                    stack.prometheus.url, adapter.url, refresh=refresh, duration=duration, console=console
+                    stack.prometheus.url,
+                    adapter.url,
+                    controller=controller,
+                    sync_period=sync_period,
+                    refresh=refresh,
+                    duration=duration,
+                    console=console,
                 )
                 asyncio.run(watch)
         except KeyboardInterrupt:
