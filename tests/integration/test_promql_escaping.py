@@ -196,8 +196,7 @@ def probe_target() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def prometheus_url(tmp_path_factory: pytest.TempPathFactory, probe_target: str) -> Iterator[str]:
     binary = shutil.which("prometheus")
-    if binary is None:
-        pytest.skip("prometheus binary not on PATH")
+    assert binary is not None, "prometheus is not on PATH: `make tools` installs it"
     workdir: Path = tmp_path_factory.mktemp("prometheus")
     config = workdir / "prometheus.yml"
     config.write_text(

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -34,10 +33,7 @@ from metrics_adapter.catalogue import (
 from metrics_adapter.kube import GroupResource, LabelSelector, parse_selector
 from metrics_adapter.promql import Expr, InstantVector, Labels, Sample, binary, call, count_by
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed"),
-]
+pytestmark = [pytest.mark.integration]
 
 EXAMPLE = Path(__file__).parents[3] / "examples" / "config" / "servescale.yaml"
 PODS = GroupResource("pods")
