@@ -64,9 +64,11 @@ def recommend_target(
     fit = fit_latency(per_pod_load, latency_ms)
     reach = fit.load_at(threshold_ms)
     if reach is None or reach <= 0:
+        idle_ms = fit.floor_ms + (fit.scale / fit.capacity if fit.capacity > 0 else math.inf)
         raise FitError(
-            f"the fitted latency floor is {fit.floor_ms:.0f} ms: no per-pod load keeps it under "
-            f"{threshold_ms:g} ms"
+            f"the fitted curve ({fit.describe()}) is already {idle_ms:.0f} ms at zero load: no per-pod "
+            f"load keeps the latency under {threshold_ms:g} ms; give a longer history with low and "
+            "high load, or a higher threshold"
         )
     observed = np.asarray(per_pod_load, dtype=np.float64)
     if math.isinf(reach):
