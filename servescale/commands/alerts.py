@@ -12,7 +12,7 @@ Invalid specs or configuration exit with status 2 and a message naming the field
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
@@ -20,30 +20,11 @@ from alerts.config import AlertsConfig, AlertsConfigError, load_alerts_config
 from alerts.render import render
 from alerts.rule_files import OutputFormat
 from alerts.verify import ToolMissingError, verify_directory
+from servescale.commands.cli_input import EXIT_FAILED, load_slo_files
+from servescale.commands.cli_input import fail as _fail
 from slo.sli import UnsupportedSLIError
-from slo.spec import SLO, SpecError, load_slo_file
 
 __all__ = ["register"]
-
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
-
-
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=code)
-
-
-def _load_slos(paths: list[Path]) -> list[SLO]:
-    slos: list[SLO] = []
-    for path in paths:
-        try:
-            slos.extend(load_slo_file(path))
-        except SpecError as exc:
-            _fail(f"invalid SLO spec:\n{exc}")
-        except OSError as exc:
-            _fail(f"cannot read {path}: {exc.strerror or exc}")
-    return slos
 
 
 def render_command(
@@ -62,7 +43,7 @@ def render_command(
         settings = load_alerts_config(config) if config is not None else AlertsConfig()
     except AlertsConfigError as exc:
         _fail(f"invalid alerts config:\n{exc}")
-    specs = _load_slos(slos)
+    specs = load_slo_files(slos)
     try:
         written = render(specs, out_dir=out, config=settings, fmt=fmt, tests=tests)
     except UnsupportedSLIError as exc:

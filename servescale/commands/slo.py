@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -26,19 +26,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusClient, PrometheusConfig, PrometheusError
+from servescale.commands.cli_input import EXIT_FAILED, load_slo_files
+from servescale.commands.cli_input import fail as _fail
 from slo.evaluation import SLOEvaluator
 from slo.evaluation_batch import BatchSettings
 from slo.evaluation_model import Evaluation, SLOStatus
 from slo.evaluation_wire import evaluation_document
 from slo.report import ReportFormat, parse_month, produce_report
 from slo.report.markdown import format_duration, format_percent
-from slo.spec import SLO, SpecError, load_slo_file
 from slo.window import render_seconds
 
 __all__ = ["ClientFactory", "register"]
 
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
 ClientFactory = Callable[[str], AbstractAsyncContextManager[PrometheusClient]]
 _T = TypeVar("_T")
 
@@ -60,23 +59,6 @@ ConcurrencyOption = Annotated[int, typer.Option("--concurrency", min=1, help="Qu
 async def http_client(url: str) -> AsyncIterator[PrometheusClient]:
     async with HttpPrometheusClient(PrometheusConfig(base_url=url, timeout_seconds=120)) as client:
         yield client
-
-
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=code)
-
-
-def _load(paths: list[Path]) -> list[SLO]:
-    slos: list[SLO] = []
-    for path in paths:
-        try:
-            slos.extend(load_slo_file(path))
-        except SpecError as exc:
-            _fail(f"invalid SLO spec:\n{exc}")
-        except OSError as exc:
-            _fail(f"cannot read {path}: {exc.strerror or exc}")
-    return slos
 
 
 def parse_at(text: str | None, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> datetime:
@@ -186,7 +168,7 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
         """Evaluate every SLO at one instant."""
         if fmt not in ("table", "json"):
             _fail(f"--format must be table or json, got {fmt!r}")
-        specs, instant = _load(slos), parse_at(at)
+        specs, instant = load_slo_files(slos), parse_at(at)
         settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
 
         async def evaluate() -> Evaluation:
@@ -219,7 +201,7 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
             period = None if month is None else parse_month(month)
         except ValueError as exc:
             _fail(str(exc))
-        specs, instant = _load(slos), parse_at(at)
+        specs, instant = load_slo_files(slos), parse_at(at)
         settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 
