@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import math
 import random
-import shutil
-import socket
-import subprocess
 import threading
 import time as clock
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -81,6 +77,8 @@ from metrics_adapter.promql import (
     unless,
     vector,
 )
+from servescale.stack.ports import free_port
+from servescale.stack.prometheus import PrometheusServer, ScrapeTarget
 
 pytestmark = pytest.mark.integration
 
@@ -159,13 +157,6 @@ class _ProbeCollector(Collector):
         yield gauge
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def probe_target() -> Iterator[str]:
     registry = CollectorRegistry()
@@ -194,58 +185,9 @@ def probe_target() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def prometheus_url(tmp_path_factory: pytest.TempPathFactory, probe_target: str) -> Iterator[str]:
-    binary = shutil.which("prometheus")
-    assert binary is not None, "prometheus is not on PATH: `make tools` installs it"
-    workdir: Path = tmp_path_factory.mktemp("prometheus")
-    config = workdir / "prometheus.yml"
-    config.write_text(
-        "global:\n"
-        "  scrape_interval: 1s\n"
-        "  evaluation_interval: 1s\n"
-        "scrape_configs:\n"
-        "  - job_name: probe\n"
-        "    static_configs:\n"
-        f"      - targets: ['{probe_target}']\n"
-    )
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (workdir / "prometheus.log").open("wb")
-    process = subprocess.Popen(
-        [
-            binary,
-            f"--config.file={config}",
-            f"--storage.tsdb.path={workdir / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_ready(url, process)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes], *, timeout: float = 30.0) -> None:
-    deadline = clock.monotonic() + timeout
-    while clock.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"prometheus exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/-/ready", timeout=1.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        clock.sleep(0.1)
-    raise RuntimeError(f"prometheus at {url} not ready after {timeout} s")
+def prometheus_url(probe_target: str) -> Iterator[str]:
+    with PrometheusServer(targets=[ScrapeTarget("probe", probe_target)]) as prometheus:
+        yield prometheus.url
 
 
 @pytest.fixture(scope="module")
@@ -433,6 +375,6 @@ async def test_query_timeout(prometheus_url: str) -> None:
 
 
 async def test_nobody_listening() -> None:
-    async with HttpPrometheusClient(PrometheusConfig(f"http://127.0.0.1:{_free_port()}")) as client:
+    async with HttpPrometheusClient(PrometheusConfig(f"http://127.0.0.1:{free_port()}")) as client:
         with pytest.raises(PrometheusUnavailableError):
             await client.query("up")
