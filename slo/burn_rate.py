@@ -157,6 +157,31 @@ class BurnRateWindow:
             alert_after=alert_after,
         )
 
+    @classmethod
+    def from_budget(
+        cls,
+        severity: Severity,
+        budget_consumed: Decimal,
+        *,
+        long_window: int,
+        period: int,
+        short_window: int | None = None,
+        alert_after: int = 0,
+    ) -> BurnRateWindow:
+        """A tier given by the share of the period's budget spent within ``long_window`` (0.02 = 2 %)."""
+        if not 0 < budget_consumed <= 1:
+            raise ValueError(f"budget consumed must be within (0, 1], got {format_decimal(budget_consumed)}")
+        tier = BurnRateTier(severity, budget_consumed, long_window, short_window)
+        return cls(
+            severity=severity,
+            long_window=long_window,
+            short_window=tier.resolved_short_window,
+            factor=burn_rate_factor(budget_consumed, period_seconds=period, long_window_seconds=long_window),
+            budget_consumed=budget_consumed.normalize(),
+            period=period,
+            alert_after=alert_after,
+        )
+
     @property
     def long_window_text(self) -> str:
         return render_seconds(self.long_window)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..burn_rate import BurnRateWindow, Severity
 from ..window import CalendarUnit, CalendarWindow, RollingWindow, Window, parse_duration_seconds
 from .convert import at_field, check_unique, labels_at, objective_at, policy_at, validate_model
 from .errors import FieldError, SpecError, SpecIssue
@@ -18,6 +19,7 @@ from .native_schema import (
     AlertingModel,
     AvailabilityModel,
     BudgetingModel,
+    BurnWindowModel,
     FileModel,
     LatencyModel,
     RatioModel,
@@ -59,7 +61,53 @@ def _budgeting(model: BudgetingModel | None) -> Occurrences | Timeslices:
     return at_field("budgeting", lambda: Timeslices(seconds, target))
 
 
-def _alerting(model: AlertingModel) -> Alerting:
+def _tier(model: BurnWindowModel, field: str, period: int) -> BurnRateWindow:
+    long_window = at_field(f"{field}.longWindow", lambda: parse_duration_seconds(model.long_window))
+    short_text = model.short_window
+    short_window = (
+        None
+        if short_text is None
+        else at_field(f"{field}.shortWindow", lambda: parse_duration_seconds(short_text))
+    )
+    for_text = model.for_
+    alert_after = (
+        0 if for_text is None else at_field(f"{field}.for", lambda: parse_duration_seconds(for_text))
+    )
+    severity = Severity(model.severity)
+    if model.burn_rate is not None:
+        factor = model.burn_rate
+        return at_field(
+            field,
+            lambda: BurnRateWindow.from_factor(
+                severity, factor, long_window=long_window, period=period,
+                short_window=short_window, alert_after=alert_after,
+            ),
+        )  # fmt: skip
+    assert model.budget_consumed_percent is not None, "checked by BurnWindowModel"
+    budget = model.budget_consumed_percent / 100
+    return at_field(
+        field,
+        lambda: BurnRateWindow.from_budget(
+            severity, budget, long_window=long_window, period=period,
+            short_window=short_window, alert_after=alert_after,
+        ),
+    )  # fmt: skip
+
+
+def _windows(model: AlertingModel, period: int) -> tuple[BurnRateWindow, ...] | None:
+    if model.windows is None:
+        return None
+    tiers = tuple(_tier(item, f"alerting.windows[{i}]", period) for i, item in enumerate(model.windows))
+    seen: set[tuple[str, int, int]] = set()
+    for index, tier in enumerate(tiers):
+        key = (str(tier.severity), tier.long_window, tier.short_window)
+        if key in seen:
+            raise FieldError(f"alerting.windows[{index}]", f"duplicate tier {tier.tier_id}")
+        seen.add(key)
+    return tiers
+
+
+def _alerting(model: AlertingModel, period: int) -> Alerting:
     def route(name: str) -> AlertRoute:
         item = model.page if name == "page" else model.ticket
         return AlertRoute(
@@ -76,6 +124,7 @@ def _alerting(model: AlertingModel) -> Alerting:
         min_events=model.min_events,
         labels=labels_at("alerting.labels", model.labels),
         annotations=tuple(sorted(model.annotations.items())),
+        windows=_windows(model, period),
     )
 
 
@@ -171,7 +220,7 @@ def _slo(raw: Any, *, where: str) -> SLO:
             objective=objective_at("objective", percent=model.objective),
             window=window,
             budgeting=_budgeting(model.budgeting),
-            alerting=_alerting(model.alerting),
+            alerting=_alerting(model.alerting, window.nominal_seconds),
             budget_policy=policy_at("budgetPolicy", steps),
             description=model.description,
             labels=labels_at("labels", model.labels),

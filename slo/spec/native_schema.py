@@ -12,10 +12,14 @@ slos:
     budgeting: {method: occurrences}   # or {method: timeslices, sliceWindow: 1m, sliceTarget: 0.95}
     sli: {kind: availability|latency|threshold|ratio, ...}
     alerting: {name?, page: {enabled?, runbook?, labels?, annotations?}, ticket: {...},
-               minEvents?, labels?, annotations?}
+               minEvents?, labels?, annotations?,
+               windows?: [{severity: page|ticket, longWindow: 1h, shortWindow?: 5m,
+                           burnRate: 14.4 | budgetConsumedPercent: 2, for?: 2m}]}
     budgetPolicy: [{burnedFraction: 0.5, action: "..."}]
 ```
-Unknown fields are errors. Field names are camelCase in YAML.
+Without ``alerting.windows`` an SLO gets the Workbook tiers of its period; with them, exactly those
+tiers (``shortWindow`` defaults to a twelfth of ``longWindow``). Unknown fields are errors. Field names
+are camelCase in YAML.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ __all__ = [
     "AlertingModel",
     "AvailabilityModel",
     "BudgetingModel",
+    "BurnWindowModel",
     "FileModel",
     "LatencyModel",
     "RatioModel",
@@ -82,6 +87,23 @@ class AlertRouteModel(_Model):
     annotations: dict[str, str] = Field(default_factory=dict)
 
 
+class BurnWindowModel(_Model):
+    """One explicit burn-rate tier; give exactly one of ``burnRate`` and ``budgetConsumedPercent``."""
+
+    severity: Literal["page", "ticket"]
+    long_window: str
+    short_window: str | None = None
+    burn_rate: Decimal | None = Field(default=None, gt=0)
+    budget_consumed_percent: Decimal | None = Field(default=None, gt=0, le=100)
+    for_: str | None = Field(default=None, alias="for")
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> BurnWindowModel:
+        if (self.burn_rate is None) == (self.budget_consumed_percent is None):
+            raise ValueError("give exactly one of burnRate or budgetConsumedPercent")
+        return self
+
+
 class AlertingModel(_Model):
     name: str | None = None
     page: AlertRouteModel = Field(default_factory=AlertRouteModel)
@@ -89,6 +111,7 @@ class AlertingModel(_Model):
     min_events: int | None = Field(default=None, ge=1)
     labels: dict[str, str] = Field(default_factory=dict)
     annotations: dict[str, str] = Field(default_factory=dict)
+    windows: list[BurnWindowModel] | None = Field(default=None, min_length=1)
 
 
 class BudgetPolicyStepModel(_Model):

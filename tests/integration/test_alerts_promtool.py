@@ -44,6 +44,21 @@ slos:
 """
 
 
+# Second-scale tiers (as the end-to-end alert test uses): samples and evaluations one second apart.
+SHORT_TIERS = """
+slos:
+  - name: resnet-availability
+    service: resnet
+    objective: 99
+    window: {rolling: 1h}
+    sli: {kind: availability, namespace: ml, workload: resnet}
+    alerting:
+      windows:
+        - {severity: page, longWindow: 30s, shortWindow: 5s, burnRate: 10}
+        - {severity: ticket, longWindow: 2m, shortWindow: 10s, burnRate: 5}
+"""
+
+
 def _names(report: VerifyReport) -> list[str]:
     return [" ".join(run.command[1:3] + run.command[3:4]) for run in report.runs]
 
@@ -79,6 +94,46 @@ def test_constructed_28d_slo_with_guard_passes(tmp_path: Path) -> None:
     )
     assert (tmp_path / "slo-embedder-embed-availability.slow.test.yaml").exists()
     _assert_ok(verify_directory(tmp_path, workers=2))
+
+
+@pytest.fixture(scope="module")
+def short_tiers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("short")
+    render(
+        load_slos(SHORT_TIERS),
+        out_dir=out,
+        config=AlertsConfig.model_validate({"autoscaling": {"enabled": False}}),
+    )
+    return out
+
+
+def test_second_scale_tiers_pass_their_generated_tests(short_tiers_dir: Path) -> None:
+    assert (
+        "evaluation_interval: 1s"
+        in (short_tiers_dir / "slo-resnet-resnet-availability.test.yaml").read_text()
+    )
+    _assert_ok(verify_directory(short_tiers_dir, workers=2))
+
+
+def test_generated_second_scale_tests_fail_on_a_10pct_low_page_threshold(
+    short_tiers_dir: Path, tmp_path: Path
+) -> None:
+    name = "slo-resnet-resnet-availability"
+    text = (short_tiers_dir / f"{name}.rules.yaml").read_text()
+    assert text.count("> 0.1)") == 2
+    # Two 1 s evaluation steps of margin out of a ~27 s detection time: errors above ~7 % are caught.
+    (tmp_path / f"{name}.rules.yaml").write_text(text.replace("> 0.1)", "> 0.09)"))
+    shutil.copyfile(short_tiers_dir / f"{name}.test.yaml", tmp_path / f"{name}.test.yaml")
+    done = subprocess.run(
+        ["promtool", "test", "rules", f"{name}.test.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "FAILED" in done.stdout + done.stderr
+    assert 'long_window="30s"' in done.stdout + done.stderr  # the page tier's timing check
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from alerts_slo_builders import latency, make_slo
 
-from alerts.promtool_tests import FAST_INTERVAL, SLOW_INTERVAL, slo_test_files
+from alerts.promtool_tests import FAST_INTERVAL, SLOW_INTERVAL, sample_seconds, slo_test_files
 from alerts.slo_rules import slo_rules
 from metrics_adapter.promql import Duration
+from slo.burn_rate import BurnRateWindow, Severity
 from slo.spec import RatioSLI
 
 
@@ -115,3 +116,36 @@ def test_no_data_scenario_expects_absent_labels() -> None:
 
 def test_user_query_slis_get_no_generated_tests() -> None:
     assert _files(sli=RatioSLI(total="sum(x_total)", bad="sum(x_bad)", counter=True)) == {}
+
+
+@pytest.mark.parametrize(
+    ("short_windows", "expected"),
+    [
+        pytest.param([300, 1800], 60, id="workbook"),
+        pytest.param([240], 60, id="four-minutes"),
+        pytest.param([60, 300], 15, id="one-minute"),
+        pytest.param([10, 5], 1, id="seconds"),
+        pytest.param([], 60, id="no-tiers"),
+    ],
+)
+def test_sample_step_keeps_four_samples_in_the_shortest_short_window(
+    short_windows: list[int], expected: int
+) -> None:
+    assert sample_seconds(short_windows) == expected
+
+
+def test_second_scale_tiers_get_samples_and_evaluations_seconds_apart() -> None:
+    windows = (
+        BurnRateWindow.from_factor(Severity.PAGE, 10, long_window=30, short_window=5, period=3600),
+        BurnRateWindow.from_factor(Severity.TICKET, 5, long_window=120, short_window=10, period=3600),
+    )
+    files = _files(windows=windows, period_days=1)
+    assert set(files) == {"test"}
+    document = files["test"]
+    assert document["evaluation_interval"] == "1s"
+    assert {group["interval"] for group in document["tests"]} == {"1s"}
+    page = _timing(files, "page-30s-5s")
+    # burn 11 against factor 10: detected after 10 * 30 s / 11 = 27.3 s of burning, after the clean 30 s.
+    quiet, fire = (Duration.parse(test["eval_time"]).seconds - 30 for test in page["promql_expr_test"])
+    assert quiet < 27.3 < fire
+    assert fire - quiet <= 6  # two evaluation steps either side, rounded to whole samples

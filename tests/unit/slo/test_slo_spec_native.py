@@ -177,6 +177,47 @@ RATIO = {"kind": "ratio", "good": "sum(rate(ok[{{.window}}]))", "total": "sum(ra
             id="slice-target",
         ),
         pytest.param({"alerting": {"minEvents": 0}}, "alerting.minEvents: must be >= 1", id="min-events"),
+        pytest.param(
+            {"alerting": {"windows": [{"severity": "page", "longWindow": "1h"}]}},
+            "alerting.windows[0]: give exactly one of burnRate or budgetConsumedPercent",
+            id="tier-no-rate",
+        ),
+        pytest.param(
+            {"alerting": {"windows": [{"severity": "warn", "longWindow": "1h", "burnRate": 2}]}},
+            "alerting.windows[0].severity:",
+            id="tier-severity",
+        ),
+        pytest.param(
+            {"alerting": {"windows": [{"severity": "page", "longWindow": "1 hour", "burnRate": 2}]}},
+            "alerting.windows[0].longWindow:",
+            id="tier-window-syntax",
+        ),
+        pytest.param(
+            {
+                "alerting": {
+                    "windows": [{"severity": "page", "longWindow": "1h", "shortWindow": "2h", "burnRate": 2}]
+                }
+            },
+            "alerting.windows[0]: short window (7200s) must be > 0 and shorter than the long window",
+            id="tier-short-longer",
+        ),
+        pytest.param(
+            {"alerting": {"windows": [{"severity": "ticket", "longWindow": "31d", "burnRate": 1}]}},
+            "alerting.windows[0]: long window 31d is longer than the SLO period 30d",
+            id="tier-beyond-period",
+        ),
+        pytest.param(
+            {
+                "alerting": {
+                    "windows": [
+                        {"severity": "page", "longWindow": "1h", "burnRate": 14.4},
+                        {"severity": "page", "longWindow": "1h", "budgetConsumedPercent": 5},
+                    ]
+                }
+            },
+            "alerting.windows[1]: duplicate tier page-1h-5m",
+            id="tier-duplicate",
+        ),
         pytest.param({"name": "llama latency"}, "name: name 'llama latency' must be letters", id="name"),
     ],
 )
@@ -244,3 +285,20 @@ def test_ratio_sli_with_per_label() -> None:
 def test_file_level_errors(text: str, expected: str) -> None:
     with pytest.raises(SpecError, match=expected.replace("(", r"\(").replace(")", r"\)")):
         load_slos(text)
+
+
+def test_explicit_burn_rate_windows_replace_the_workbook_table() -> None:
+    windows = [
+        {"severity": "page", "longWindow": "30s", "shortWindow": "5s", "burnRate": 10},
+        {"severity": "page", "longWindow": "6h", "budgetConsumedPercent": 5, "for": "2m"},
+        {"severity": "ticket", "longWindow": "1d", "burnRate": "2.5"},
+    ]
+    [slo] = load_slos(yaml.safe_dump({"slos": [_slo(alerting={"windows": windows})]}))
+    fast, six_hours, day = slo.burn_rate_windows()
+    assert (fast.long_window, fast.short_window, fast.factor, fast.alert_after) == (30, 5, Decimal(10), 0)
+    assert fast.budget_consumed == Decimal("0.0001")  # 10 * 30 s / 30 d = 1/8640, rounded to four places
+    # 5 % of a 30-day budget in 6 h is the Workbook's factor 6; the short window defaults to L/12.
+    assert (six_hours.factor, six_hours.short_window, six_hours.alert_after) == (Decimal(6), 1800, 120)
+    assert day.factor == Decimal("2.5")
+    assert day.budget_consumed == Decimal("0.0833")  # 2.5 * 1d / 30d, rounded to four places
+    assert str(day.severity) == "ticket"
