@@ -6,7 +6,8 @@ shortest short window, so every window holds at least four samples); durations b
 
 * **timing, per tier**: a clean long window, then a burn 10 % above the tier's factor. The workbook's
   detection time is ``budget_consumed * period / burn`` (= ``factor * long_window / burn``); the
-  tier must be silent a margin before it and firing a margin after it (plus the tier's ``for``).
+  tier must be silent a margin before it and firing a margin after it, both shifted by the tier's
+  ``for`` (the alert fires that long after its condition holds).
   Margins: the larger of 2 evaluation steps and 2 % of the detection time, covering the burn's
   onset, rule chaining and the 5-minute steps of the summed long windows (a threshold 5 % off in
   either direction fails the test). With second-scale windows the two steps weigh more: a threshold
@@ -20,7 +21,9 @@ shortest short window, so every window holds at least four samples); durations b
 * **no data**: the source series stop; ``SLONoData`` fires after its window and ``for``.
 
 Tier-level checks query the ``ALERTS`` series, so one tier is checked regardless of the others.
-Returns no files for SLIs without synthetic series (user PromQL, native histograms).
+SLIs whose raw series we cannot synthesise (user PromQL, gauges, timeslices, native histograms) get
+the same scenarios fed at the error-ratio records (:mod:`alerts.record_series`); their no-data
+scenario feeds the raw source series when every matcher is an equality, and is left out otherwise.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import math
 from decimal import Decimal
 
 from metrics_adapter.promql import Duration
+from slo.burn_rate import BurnRateWindow
+from slo.sli import EventQueries
 
 from .promtool_model import (
     AlertTest,
@@ -39,9 +44,10 @@ from .promtool_model import (
     TestGroup,
     expand_annotation,
 )
+from .record_series import gauge_series, record_series
 from .rule_model import AlertingRule, LabelSet, label_set
 from .sli_source import no_data_sources, sli_source
-from .slo_names import SUMMED_FROM
+from .slo_names import BASE_WINDOW, SUMMED_FROM
 from .slo_rules import SloRules
 from .synthetic_traffic import Phase, absent_labels, can_synthesise, synthetic_series
 
@@ -92,13 +98,43 @@ class _Plan:
     def samples_down(self, seconds: float, step: int = 1) -> int:
         return math.floor(seconds / self.sample / step) * step
 
+    @property
+    def raw(self) -> bool:
+        """Whether the SLI's raw series are synthesised (else the error-ratio records are fed)."""
+        return can_synthesise(self.queries)
+
     def series(
-        self, phases: list[Phase], *, gap: int = 0, normalised_le: bool = False
+        self,
+        phases: list[Phase],
+        *,
+        gap: int = 0,
+        normalised_le: bool = False,
+        with_total: bool = False,
+        tiers: list[BurnRateWindow] | None = None,
     ) -> tuple[InputSeries, ...]:
-        series = synthetic_series(self.queries, phases, gap=gap, normalised_le=normalised_le)
-        if series is None:
-            raise ValueError(f"no synthetic series for the SLI of {self.rules.slo.slo_id}")
-        return series
+        """Raw series when they can be synthesised, else the records the alerts of ``tiers`` (all
+        tiers by default) read."""
+        raw = synthetic_series(self.queries, phases, gap=gap, normalised_le=normalised_le)
+        if raw is not None:
+            return raw
+        return record_series(
+            phases,
+            windows=self.fed_windows([tier for tier, _ in self.rules.tiers] if tiers is None else tiers),
+            sample_seconds=self.sample,
+            labels=self.rules.record_labels,
+            with_total=with_total or self.rules.min_events is not None,
+            gap=gap,
+        )
+
+    def fed_windows(self, tiers: list[BurnRateWindow]) -> set[Duration]:
+        """Error-ratio records to feed: the 5-minute one and every window the tiers read, except those
+        the rules derive from the fed 5-minute record (a day or more, for SLIs without event counts)."""
+        windows = {BASE_WINDOW}
+        for tier in tiers:
+            windows.update((Duration(tier.long_window), Duration(tier.short_window)))
+        if isinstance(self.queries, EventQueries):
+            return windows
+        return {window for window in windows if window < SUMMED_FROM}
 
     def alert_labels(self, rule: AlertingRule) -> dict[str, str]:
         return {**dict(self.rules.record_labels), **dict(rule.labels)}
@@ -131,14 +167,14 @@ def _timing_group(plan: _Plan, index: int, evaluation: int) -> TestGroup:
     detection = float(threshold) * tier.long_window / float(error_ratio)  # factor * L / burn
     margin = max(_MIN_MARGIN * float(evaluation), _MARGIN_FRACTION * detection)  # seconds
     clean = tier.long_window // plan.sample
-    quiet_at = clean + plan.samples_down(detection - margin, step)
+    quiet_at = clean + plan.samples_down(detection - margin + tier.alert_after, step)
     fire_at = clean + plan.samples_up(detection + margin + tier.alert_after, step)
     phases = [Phase(clean, plan.events), Phase(fire_at - clean + 1, plan.events, error_ratio)]
     burn = error_ratio / plan.budget
     return TestGroup(
         name=f"{tier.tier_id}: burn {burn.normalize():f} fires after ~{Duration(max(1, round(detection)))}",
         interval=plan.interval,
-        input_series=plan.series(phases, normalised_le=True),
+        input_series=plan.series(phases, normalised_le=True, tiers=[tier]),
         expr_tests=(
             ExprTest(plan.tier_selector(rule), plan.at(quiet_at)),
             ExprTest(plan.tier_selector(rule), plan.at(fire_at), ((plan.firing(rule), 1.0),)),
@@ -204,7 +240,7 @@ def _guard_group(plan: _Plan, min_events: int) -> TestGroup:
     )
 
 
-def _no_data_group(plan: _Plan, rule: AlertingRule) -> TestGroup:
+def _no_data_group(plan: _Plan, rule: AlertingRule) -> TestGroup | None:
     window = plan.samples_up(plan.rules.no_data_window.seconds)
     wait = window + plan.samples_up(rule.for_.seconds if rule.for_ else 0)
     present = 30 * plan.minutes
@@ -213,10 +249,20 @@ def _no_data_group(plan: _Plan, rule: AlertingRule) -> TestGroup:
     for source in sources:
         labels = {**absent_labels(source), **plan.alert_labels(rule)}
         expected[label_set(labels)] = plan.expected(rule, labels)
+    if not sources:  # the alert watches our own 5-minute record
+        expected[label_set(plan.alert_labels(rule))] = plan.expected(rule, plan.alert_labels(rule))
+    gap = wait + 10
+    if plan.raw or not sources:
+        series = plan.series([Phase(present, plan.events)], gap=gap, with_total=True)
+    else:
+        fed = [gauge_series(source, present, gap) for source in sources]
+        if None in fed:
+            return None
+        series = tuple(item for item in fed if item is not None)
     return TestGroup(
         name="source series stop: no-data alert",
         interval=plan.interval,
-        input_series=plan.series([Phase(present, plan.events)], gap=wait + 10),
+        input_series=series,
         alert_tests=(
             AlertTest(plan.at(present + wait - 3 * plan.minutes), rule.alert),
             AlertTest(
@@ -229,13 +275,11 @@ def _no_data_group(plan: _Plan, rule: AlertingRule) -> TestGroup:
 
 
 def slo_test_files(rules: SloRules, *, rule_file: str) -> dict[str, TestFile]:
-    """Test files keyed by suffix (``test``, ``slow.test``); empty when the SLI cannot be synthesised."""
+    """Test files keyed by suffix (``test``, ``slow.test``); empty when the SLO has no alert at all."""
     is_slow = [tier.long_window >= SUMMED_FROM.seconds for tier, _ in rules.tiers]
     plan = _Plan(rules, sample_seconds([tier.short_window for tier, _ in rules.tiers]))
     slow_short = [tier.short_window for tier, _ in rules.tiers if tier.long_window >= SUMMED_FROM.seconds]
     slow_plan = _Plan(rules, sample_seconds(slow_short))
-    if not can_synthesise(plan.queries):
-        return {}
     order = tuple(group.name for group in rules.groups)
     fast: list[TestGroup] = []
     slow: list[TestGroup] = []
@@ -249,8 +293,9 @@ def slo_test_files(rules: SloRules, *, rule_file: str) -> dict[str, TestFile]:
         fast.append(_all_tiers_group(plan))
         if rules.min_events is not None:
             fast.append(_guard_group(plan, rules.min_events))
-    if rules.no_data is not None:
-        fast.append(_no_data_group(plan, rules.no_data))
+    no_data = None if rules.no_data is None else _no_data_group(plan, rules.no_data)
+    if no_data is not None:
+        fast.append(no_data)
     files: dict[str, TestFile] = {}
     if fast:
         files["test"] = TestFile((rule_file,), plan.interval, tuple(fast), order)

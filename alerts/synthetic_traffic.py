@@ -1,6 +1,7 @@
 """Synthetic input series for an SLI: traffic phases turned into the raw series its queries read.
 
-A :class:`Phase` is some minutes of traffic at a constant rate and error ratio; one sample per minute.
+A :class:`Phase` is some samples of traffic at a constant rate and error ratio (samples are one test
+``interval`` apart: a minute, or less for second-scale alert windows).
 Supported SLIs are the ones whose source series we know: Istio availability (a good and a bad
 ``response_code`` series; the bad one only appears with the first error, as Envoy does) and Istio
 latency on classic buckets (``_count`` and the threshold ``_bucket``, whose ``le`` can be written in
@@ -29,21 +30,21 @@ __all__ = ["Phase", "absent_labels", "can_synthesise", "synthetic_series"]
 
 @dataclass(frozen=True)
 class Phase:
-    minutes: int
-    events_per_minute: Decimal
+    samples: int
+    events_per_sample: Decimal
     error_ratio: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
-        if self.minutes < 0 or self.events_per_minute < 0 or not 0 <= self.error_ratio <= 1:
+        if self.samples < 0 or self.events_per_sample < 0 or not 0 <= self.error_ratio <= 1:
             raise ValueError(f"invalid traffic phase {self}")
 
     @property
     def bad(self) -> Decimal:
-        return self.events_per_minute * self.error_ratio
+        return self.events_per_sample * self.error_ratio
 
     @property
     def good(self) -> Decimal:
-        return self.events_per_minute - self.bad
+        return self.events_per_sample - self.bad
 
 
 def can_synthesise(queries: SLISource) -> bool:
@@ -72,17 +73,17 @@ def _code(is_wanted: Callable[[str], bool], preferred: str) -> str:
     raise ValueError("no HTTP status code fits the SLI's code policy")
 
 
-def _counter(phases: Sequence[Phase], per_minute: str, *, lazy: bool, gap: int) -> SeriesValues | None:
-    """A counter growing by ``phase.<per_minute>`` each minute; ``lazy``: absent until it first grows."""
+def _counter(phases: Sequence[Phase], per_sample: str, *, lazy: bool, gap: int) -> SeriesValues | None:
+    """A counter growing by ``phase.<per_sample>`` each sample; ``lazy``: absent until it first grows."""
     values = SeriesValues()
     started = not lazy
     for phase in phases:
-        step: Decimal = getattr(phase, per_minute)
+        step: Decimal = getattr(phase, per_sample)
         if not started and step == 0:
-            values.gap(phase.minutes)
+            values.gap(phase.samples)
             continue
         started = True
-        values.grow(step, phase.minutes)
+        values.grow(step, phase.samples)
     return values.gap(gap) if started else None
 
 
@@ -125,12 +126,12 @@ def _latency(
     if normalised_le and "." not in le:
         le += ".0"
     return [
-        _series(f"{sli.metric}_count", labels, _counter(phases, "events_per_minute", lazy=False, gap=gap)),
+        _series(f"{sli.metric}_count", labels, _counter(phases, "events_per_sample", lazy=False, gap=gap)),
         _series(f"{sli.metric}_bucket", {**labels, "le": le}, _counter(phases, "good", lazy=False, gap=gap)),
         _series(
             f"{sli.metric}_bucket",
             {**labels, "le": "+Inf"},
-            _counter(phases, "events_per_minute", lazy=False, gap=gap),
+            _counter(phases, "events_per_sample", lazy=False, gap=gap),
         ),
     ]
 
@@ -142,7 +143,7 @@ def synthetic_series(
     gap: int = 0,
     normalised_le: bool = False,
 ) -> tuple[InputSeries, ...] | None:
-    """Raw series producing ``phases`` (then ``gap`` minutes without samples); ``None`` if unsupported."""
+    """Raw series producing ``phases`` (then ``gap`` samples missing); ``None`` if unsupported."""
     if isinstance(queries, IstioAvailability):
         series = _availability(queries, phases, gap)
     elif isinstance(queries, ClassicLatency):

@@ -59,6 +59,70 @@ slos:
 """
 
 
+# One SLO of every SLI kind whose raw series are not synthesised (their tests feed the error-ratio
+# records), plus timeslices and native histograms; tiers, guard and no-data alerts on.
+EVERY_KIND = """
+slos:
+  - name: avail-slices
+    service: llama
+    sli: {kind: availability, namespace: ml, workload: llama-predictor}
+    objective: 99.5
+    window: {rolling: 30d}
+    budgeting: {method: timeslices, sliceWindow: 1m, sliceTarget: 0.95}
+  - name: latency-native
+    service: llama
+    sli: {kind: latency, namespace: ml, workload: llama-predictor, thresholdMs: 1000, histogram: native}
+    objective: 99
+    window: {rolling: 28d}
+  - name: gpu-headroom
+    service: llama
+    sli:
+      kind: threshold
+      metric: DCGM_FI_DEV_GPU_UTIL
+      matchers: {namespace: ml}
+      comparison: lt
+      threshold: 95
+    objective: 99
+    window: {rolling: 7d}
+  - name: queue-query
+    service: llama
+    sli:
+      kind: threshold
+      query: 'max(vllm:num_requests_waiting{namespace="ml"})'
+      comparison: lte
+      threshold: 10
+    objective: 99
+    window: {rolling: 7d}
+  - name: ratio-window
+    service: llama
+    sli:
+      kind: ratio
+      bad: 'sum(rate(errors_total[{{.window}}]))'
+      total: 'sum(rate(requests_total[{{.window}}]))'
+    objective: 99.9
+    window: {rolling: 30d}
+    alerting: {minEvents: 50}
+  - name: ratio-counter
+    service: llama
+    sli: {kind: ratio, good: 'sum(ok_total)', total: 'sum(requests_total)'}
+    objective: 99.9
+    window: {rolling: 30d}
+    alerting: {minEvents: 50}
+"""
+SLOTH_RAW_RATIO = """
+version: prometheus/v1
+service: llama
+slos:
+  - name: raw-latency
+    objective: 99
+    sli:
+      raw:
+        error_ratio_query: 1 - (sum(rate(x_bucket{le="1"}[{{.window}}])) / sum(rate(x_count[{{.window}}])))
+    alerting:
+      name: RawLatency
+"""
+
+
 def _names(report: VerifyReport) -> list[str]:
     return [" ".join(run.command[1:3] + run.command[3:4]) for run in report.runs]
 
@@ -94,6 +158,40 @@ def test_constructed_28d_slo_with_guard_passes(tmp_path: Path) -> None:
     )
     assert (tmp_path / "slo-embedder-embed-availability.slow.test.yaml").exists()
     _assert_ok(verify_directory(tmp_path, workers=2))
+
+
+def test_every_sli_kind_gets_generated_tests_that_pass(tmp_path: Path) -> None:
+    slos = (*load_slos(EVERY_KIND), *load_slos(SLOTH_RAW_RATIO))
+    written = render(
+        slos, out_dir=tmp_path, config=AlertsConfig.model_validate({"autoscaling": {"enabled": False}})
+    )
+    rule_files = {
+        path.name.removesuffix(".rules.yaml") for path in written if path.name.endswith(".rules.yaml")
+    }
+    test_files = {
+        path.name.removesuffix(".test.yaml") for path in written if path.name.endswith(".test.yaml")
+    }
+    assert len(rule_files) == 7
+    assert rule_files <= test_files  # every rule file has its generated test
+    _assert_ok(verify_directory(tmp_path, workers=2))
+
+
+def test_record_level_tests_fail_on_a_5pct_low_page_threshold(tmp_path: Path) -> None:
+    render(load_slo_file(EXAMPLES / "openslo.yaml"), out_dir=tmp_path / "good", config=AlertsConfig())
+    name = "slo-llama-llama-availability"
+    text = (tmp_path / "good" / f"{name}.rules.yaml").read_text()
+    assert text.count("> 0.072)") == 2
+    (tmp_path / f"{name}.rules.yaml").write_text(text.replace("> 0.072)", "> 0.0684)"))
+    shutil.copyfile(tmp_path / "good" / f"{name}.test.yaml", tmp_path / f"{name}.test.yaml")
+    done = subprocess.run(
+        ["promtool", "test", "rules", f"{name}.test.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert 'long_window="1h"' in done.stdout + done.stderr
 
 
 @pytest.fixture(scope="module")

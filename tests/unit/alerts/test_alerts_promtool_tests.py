@@ -12,7 +12,7 @@ from alerts.promtool_tests import FAST_INTERVAL, SLOW_INTERVAL, sample_seconds, 
 from alerts.slo_rules import slo_rules
 from metrics_adapter.promql import Duration
 from slo.burn_rate import BurnRateWindow, Severity
-from slo.spec import RatioSLI
+from slo.spec import Comparison, RatioSLI, RawRatioSLI, RawRatioType, ThresholdSLI
 
 
 def _files(**kwargs: Any) -> dict[str, dict[str, Any]]:
@@ -114,8 +114,51 @@ def test_no_data_scenario_expects_absent_labels() -> None:
     assert _minutes(firing["eval_time"]) > 30 + 10 + 5
 
 
-def test_user_query_slis_get_no_generated_tests() -> None:
-    assert _files(sli=RatioSLI(total="sum(x_total)", bad="sum(x_bad)", counter=True)) == {}
+def _input_names(group: dict[str, Any]) -> set[str]:
+    return {series["series"].split("{")[0] for series in group["input_series"]}
+
+
+def test_user_query_slis_are_tested_at_the_error_ratio_records() -> None:
+    files = _files(sli=RatioSLI(total="sum(x_total)", bad="sum(x_bad)", counter=True))
+    assert set(files) == {"test", "slow.test"}
+    page = _timing(files, "page-1h-5m")
+    # Only the records the tier reads, never the user's raw series.
+    assert _input_names(page) == {"slo:sli_error:ratio_rate5m", "slo:sli_error:ratio_rate1h"}
+    ticket = _timing(files, "ticket-3d-6h")
+    assert _input_names(ticket) == {
+        "slo:sli_error:ratio_rate5m",
+        "slo:sli_error:ratio_rate6h",
+        "slo:sli_error:ratio_rate3d",
+    }
+    no_data = next(g for g in files["test"]["tests"] if "no-data" in g["name"])
+    # Without raw selectors the no-data alert watches our own 5-minute event count.
+    assert "slo:sli_total:increase5m" in _input_names(no_data)
+    [alert] = no_data["alert_rule_test"][1]["exp_alerts"]
+    assert alert["exp_labels"]["slo"] == "availability"
+
+
+def test_raw_ratio_slis_let_the_rules_derive_day_windows_from_the_5m_record() -> None:
+    files = _files(sli=RawRatioSLI("1 - avg(success_ratio)", RawRatioType.SUCCESS))
+    ticket = _timing(files, "ticket-1d-2h")
+    assert _input_names(ticket) == {"slo:sli_error:ratio_rate5m", "slo:sli_error:ratio_rate2h"}
+
+
+def test_gauge_threshold_no_data_feeds_the_gauge_itself() -> None:
+    gauge = ThresholdSLI(
+        Comparison.LT, Decimal(95), metric="DCGM_FI_DEV_GPU_UTIL", matchers=(("namespace", "ml"),)
+    )
+    group = next(g for g in _files(sli=gauge)["test"]["tests"] if "no-data" in g["name"])
+    [series] = group["input_series"]
+    assert series["series"] == 'DCGM_FI_DEV_GPU_UTIL{namespace="ml"}'
+    [alert] = group["alert_rule_test"][1]["exp_alerts"]
+    assert alert["exp_labels"]["namespace"] == "ml"
+
+
+def test_user_query_gauge_has_no_no_data_scenario_but_keeps_the_tier_scenarios() -> None:
+    gauge = ThresholdSLI(Comparison.GT, Decimal(1), query="min(up{job=~'vllm.*'})")
+    names = [group["name"] for group in _files(sli=gauge)["test"]["tests"]]
+    assert any(name.startswith("page-1h-5m:") for name in names)
+    assert any("every tier fires" in name for name in names)
 
 
 @pytest.mark.parametrize(
