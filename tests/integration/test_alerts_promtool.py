@@ -194,6 +194,43 @@ def test_record_level_tests_fail_on_a_5pct_low_page_threshold(tmp_path: Path) ->
     assert 'long_window="1h"' in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize(
+    "autoscaling",
+    [
+        pytest.param({}, id="defaults"),
+        pytest.param(
+            {
+                "gpu": {
+                    "metric": "DCGM_FI_PROF_GR_ENGINE_ACTIVE",
+                    "podLabel": "pod",
+                    "namespaceLabel": "namespace",
+                }
+            },
+            id="gr-engine-active-pod-labels",
+        ),
+        pytest.param(
+            {
+                "gpu": {"metric": "DCGM_FI_DEV_GPU_UTIL", "thresholdPercent": 70, "for": "3m"},
+                "queues": [
+                    {"metric": "nv_inference_pending_request_count"},
+                    {"metric": "rabbitmq_queue_messages_ready", "namespaceLabel": "k8s_namespace"},
+                ],
+                "atMaxFor": "5m",
+                "severities": {"HorizontalPodAutoscalerAtMaxReplicas": "page"},
+            },
+            id="gpu-util-triton-rabbitmq",
+        ),
+    ],
+)
+def test_autoscaling_presets_pass_their_generated_tests(
+    tmp_path: Path, autoscaling: dict[str, object]
+) -> None:
+    config = AlertsConfig.model_validate({"autoscaling": autoscaling})
+    written = render((), out_dir=tmp_path, config=config)
+    assert sorted(path.name for path in written) == ["autoscaling.rules.yaml", "autoscaling.test.yaml"]
+    _assert_ok(verify_directory(tmp_path, workers=2))
+
+
 @pytest.fixture(scope="module")
 def short_tiers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("short")
