@@ -8,6 +8,12 @@ seen this HPA; a state without ``recommendations`` is seeded too, an empty list 
 where only a nil slice is seeded). ``parse_step_input`` validates and converts; every problem is an
 ``InputError`` naming the field path.
 
+A part that names its type must be the expected one: ``hpa`` an autoscaling/v2
+HorizontalPodAutoscaler (an autoscaling/v1 one has no ``metrics`` and would silently read as the
+default CPU target), ``scale`` a Scale, ``pods`` and ``podMetrics`` their list kinds or the ``List``
+that ``kubectl get -o json`` prints, each custom or external value list its own kind. Parts written
+without ``kind``/``apiVersion`` are read as they are.
+
 This module knows nothing of how the inputs are used.
 """
 
@@ -156,10 +162,45 @@ def _reader(model: StepInputModel) -> StaticMetricsReader:
     )
 
 
+HPA_API_VERSION = "autoscaling/v2"
+_KINDS: dict[str, tuple[str, ...]] = {
+    "hpa": ("HorizontalPodAutoscaler",),
+    "scale": ("Scale",),
+    "pods": ("PodList", "List"),
+    "podMetrics": ("PodMetricsList", "List"),
+}
+_LIST_KINDS = {"customMetrics": "MetricValueList", "externalMetrics": "ExternalMetricValueList"}
+
+
+def _check_kind(part: Any, path: str, kinds: tuple[str, ...]) -> None:
+    kind = part.get("kind") if isinstance(part, Mapping) else None
+    if kind is not None and kind not in kinds:
+        hint = " (print one object: kubectl get hpa NAME -o json)" if path == "hpa" and kind == "List" else ""
+        raise InputError(f"{path}.kind", f"must be {' or '.join(kinds)}, got {kind!r}{hint}")
+
+
+def _check_types(data: Mapping[str, Any]) -> None:
+    for key, kinds in _KINDS.items():
+        _check_kind(data.get(key), key, kinds)
+    for key, kind in _LIST_KINDS.items():
+        lists = data.get(key)
+        for name, values in lists.items() if isinstance(lists, Mapping) else ():
+            _check_kind(values, f"{key}.{name}", (kind,))
+    hpa = data.get("hpa")
+    api_version = hpa.get("apiVersion") if isinstance(hpa, Mapping) else None
+    if api_version is not None and api_version != HPA_API_VERSION:
+        raise InputError(
+            "hpa.apiVersion",
+            f"must be {HPA_API_VERSION}, got {api_version!r}"
+            f" (kubectl get hpa.v2.autoscaling NAME -o json prints it so)",
+        )
+
+
 def parse_step_input(data: Mapping[str, Any]) -> StepInput:
     """Validate and convert a decoded ``hpa step`` document; raises ``InputError``."""
     if not isinstance(data, Mapping):
         raise InputError("", "the input must be a JSON object")
+    _check_types(data)
     try:
         model = StepInputModel.model_validate(data)
     except ValidationError as exc:

@@ -177,12 +177,52 @@ def with_change(path: list[str | int], value: Any) -> dict[str, Any]:
         pytest.param(
             ["podmetrics"], {}, "podmetrics: Extra inputs are not permitted", id="unknown-top-level-key"
         ),
+        # an autoscaling/v1 HPA (targetCPUUtilizationPercentage, no metrics) would read as the default 80% CPU
+        pytest.param(
+            ["hpa", "apiVersion"],
+            "autoscaling/v1",
+            "hpa.apiVersion: must be autoscaling/v2, got 'autoscaling/v1'",
+            id="hpa-v1",
+        ),
+        pytest.param(
+            ["hpa", "kind"],
+            "List",
+            "hpa.kind: must be HorizontalPodAutoscaler, got 'List' (print one object",
+            id="hpa-list",
+        ),
+        pytest.param(
+            ["scale", "kind"], "Deployment", "scale.kind: must be Scale, got 'Deployment'", id="not-scale"
+        ),
+        pytest.param(["pods", "kind"], "Pod", "pods.kind: must be PodList or List, got 'Pod'", id="one-pod"),
+        pytest.param(
+            ["customMetrics"],
+            {"q": {"kind": "ExternalMetricValueList", "items": []}},
+            "customMetrics.q.kind: must be MetricValueList",
+            id="custom-kind",
+        ),
     ],
 )
 def test_validation_errors_name_the_field(path: list[str | int], value: Any, message: str) -> None:
     with pytest.raises(InputError) as info:
         parse_step_input(with_change(path, value))
     assert message in str(info.value)
+
+
+def test_kubectl_list_kinds_are_read() -> None:
+    """``kubectl get -o json`` prints collections as a v1 ``List`` whose items carry their kind."""
+    doc = document()
+    doc["scale"] |= {"kind": "Scale", "apiVersion": "autoscaling/v1"}
+    for key, kind, api_version in (
+        ("pods", "Pod", "v1"),
+        ("podMetrics", "PodMetrics", "metrics.k8s.io/v1beta1"),
+    ):
+        doc[key] = {
+            "apiVersion": "v1",
+            "kind": "List",
+            "metadata": {"resourceVersion": ""},
+            "items": [{"apiVersion": api_version, "kind": kind, **item} for item in doc[key]["items"]],
+        }
+    assert step_document(doc)["desiredReplicas"] == step_document(document())["desiredReplicas"] == 4
 
 
 def test_document_must_be_an_object() -> None:
