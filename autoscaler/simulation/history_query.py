@@ -13,13 +13,15 @@ of the catalogue), so a replay sees what the HPA saw:
   controller sums the items.
 
 "Additive" (the value of a workload is the sum over its pods: request rates, queue depths) decides
-the replay kind (``replay_spec``). Pure: builds typed PromQL, fetches nothing.
+the replay kind (``replay_spec``). A recommendation may read a Deployment's metric over another
+rate window than the catalogue's (``rate_window``: every rate and quantile window of the recipe).
+Pure: builds typed PromQL, fetches nothing.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from autoscaler.hpa.selector import LabelSelector as HpaLabelSelector
 from autoscaler.hpa.spec import HorizontalPodAutoscaler, MetricSourceType
@@ -39,9 +41,10 @@ from metrics_adapter.catalogue import (
     UnknownMetricError,
     plan_custom_query,
     plan_external_query,
+    with_window,
 )
 from metrics_adapter.kube import GroupResource, LabelSelector, Operator, Requirement
-from metrics_adapter.promql import Selector, eq
+from metrics_adapter.promql import Duration, Selector, eq
 
 __all__ = ["PART_LABEL", "HistoryQuery", "is_additive", "metric_history_query", "replicas_query"]
 
@@ -57,13 +60,17 @@ _OPERATORS = {
 
 @dataclass(frozen=True)
 class HistoryQuery:
-    """``pod_label``/``pod_pattern`` set: keep series whose pod label matches, then ``combine`` them."""
+    """``pod_label``/``pod_pattern`` set: keep series whose pod label matches, then ``combine`` them.
+
+    ``window`` is the longest range window the PromQL reads (None for gauges only).
+    """
 
     promql: str
     combine: str  # "sum" or "mean" over the series kept at each timestamp
     additive: bool
     pod_label: str | None = None
     pod_pattern: re.Pattern[str] | None = None
+    window: Duration | None = None
 
 
 def _additive_recipe(recipe: Recipe) -> bool:
@@ -103,25 +110,33 @@ def _definition(catalogue: Catalogue, name: str) -> MetricDefinition:
 
 
 def deployment_history_query(
-    catalogue: Catalogue, metric: str, *, namespace: str, deployment: str
+    catalogue: Catalogue,
+    metric: str,
+    *,
+    namespace: str,
+    deployment: str,
+    rate_window: Duration | None = None,
 ) -> HistoryQuery:
-    """The Deployment's value of a custom metric over time."""
+    """The Deployment's value of a custom metric over time, over ``rate_window`` when given."""
     definition = _definition(catalogue, metric)
     if definition.api is not Api.CUSTOM:
         raise UnsupportedReplayError(f"metric {metric!r} is external: it has no per-Deployment value")
+    if rate_window is not None:
+        definition = replace(definition, value=with_window(definition.value, rate_window))
     additive = is_additive(definition)
     association = definition.association(DEPLOYMENTS)
     if association is not None and association.object_label is not None:
         plan = plan_custom_query(
             definition, resource=DEPLOYMENTS, namespace=namespace, object_name=deployment
         )
-        return HistoryQuery(plan.promql, "sum", additive)
+        return HistoryQuery(plan.promql, "sum", additive, window=definition.window)
     pods = definition.association(PODS)
     if pods is None or pods.object_label is None:
         raise UnsupportedReplayError(f"metric {metric!r} is served neither for Deployments nor for pods")
     plan = plan_custom_query(definition, resource=PODS, namespace=namespace)
     pattern = re.compile(rf"^{re.escape(deployment)}-[a-z0-9]+-[a-z0-9]+$")
-    return HistoryQuery(plan.promql, "sum" if additive else "mean", additive, pods.object_label, pattern)
+    combine = "sum" if additive else "mean"
+    return HistoryQuery(plan.promql, combine, additive, pods.object_label, pattern, definition.window)
 
 
 def metric_history_query(

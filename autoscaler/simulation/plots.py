@@ -96,6 +96,8 @@ def plot_fit(
     axes.axhline(threshold_ms, linestyle="--", color="black", label=f"threshold {threshold_ms:g} ms")
     if target is not None:
         axes.axvline(target, linestyle=":", color="tab:green", label=f"target {target:g}/pod")
+    # The curve rises without bound near its capacity: keep the observations in view.
+    axes.set_ylim(0.0, max(float(np.max(latency_ms, initial=0.0)), threshold_ms) * 1.25)
     axes.set_xlabel("per-pod load")
     axes.set_ylabel("latency (ms)")
     axes.set_title(title)

@@ -1,8 +1,9 @@
 """Writing simulation, backtest and recommendation results: CSV, PNG and YAML files in one directory.
 
 File names: ``timeline.csv`` and ``timeline-<namespace>-<deployment>.png`` (simulate),
-``backtest.csv`` and ``backtest.png`` (backtest), ``latency-fit.csv``, ``latency-fit.png`` and
-``hpa.yaml`` (recommend). Returns the paths written. Knows frames and plots, not where data came from.
+``backtest.csv`` and ``backtest.png`` (backtest), ``latency-fit.csv`` (every grid point, with
+``used_in_fit``), ``latency-fit.png`` (the points used) and ``hpa.yaml`` (recommend). Returns the
+paths written. Knows frames and plots, not where data came from.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def write_recommendation(
     seconds: np.ndarray,
     per_pod_load: np.ndarray,
     latency_ms: np.ndarray,
+    used: np.ndarray,
     recommendation: TargetRecommendation,
     threshold_ms: float,
     manifest: dict[str, Any],
@@ -64,13 +66,12 @@ def write_recommendation(
 ) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     csv, png = out / "latency-fit.csv", out / "latency-fit.png"
-    pd.DataFrame({"t_seconds": seconds, "per_pod_load": per_pod_load, "latency_ms": latency_ms}).to_csv(
-        csv, index=False
-    )
-    keep = np.isfinite(per_pod_load) & np.isfinite(latency_ms)
+    frame = pd.DataFrame({"t_seconds": seconds, "per_pod_load": per_pod_load, "latency_ms": latency_ms})
+    frame["used_in_fit"] = used
+    frame.to_csv(csv, index=False)
     plot_fit(
-        per_pod_load[keep],
-        latency_ms[keep],
+        per_pod_load[used],
+        latency_ms[used],
         recommendation.fit,
         png,
         threshold_ms=threshold_ms,

@@ -62,6 +62,7 @@ from .recipes import (
     Recipe,
     Series,
     Sum,
+    with_window,
 )
 from .scrape_labels import ScrapeLabels
 from .selectors import selector_matchers
@@ -119,4 +120,5 @@ __all__ = [
     "queue_metrics",
     "selector_matchers",
     "to_decimal",
+    "with_window",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from metrics_adapter.promql import Duration, Matcher, Selector
@@ -38,6 +38,7 @@ __all__ = [
     "leaves",
     "tracks_sample_age",
     "window_of",
+    "with_window",
 ]
 
 
@@ -195,6 +196,22 @@ def window_of(recipe: Recipe) -> Duration | None:
     """The longest range window the recipe reads (the ``windowSeconds`` of its values); None for gauges."""
     windows = [leaf.window for leaf in leaves(recipe) if not isinstance(leaf, Gauge)]
     return max(windows) if windows else None
+
+
+def with_window(recipe: Recipe, window: Duration) -> Recipe:
+    """``recipe`` with every range window (rates, increases, quantiles) set to ``window``; gauges kept."""
+    match recipe:
+        case Rate() | Increase() | HistogramQuantile():
+            return replace(recipe, window=window)
+        case Ratio(numerator=numerator, denominator=denominator):
+            return replace(
+                recipe, numerator=with_window(numerator, window), denominator=with_window(denominator, window)
+            )
+        case Sum(terms=terms):
+            return replace(recipe, terms=tuple(with_window(term, window) for term in terms))
+        case FirstOf(alternatives=alternatives):
+            return replace(recipe, alternatives=tuple(with_window(alt, window) for alt in alternatives))
+    return recipe
 
 
 def tracks_sample_age(recipe: Recipe) -> bool:

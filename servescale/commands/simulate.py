@@ -233,6 +233,14 @@ def recommend_command(
     start: Annotated[str, typer.Option("--from")] = "now-1h",
     end: Annotated[str, typer.Option("--to")] = "now",
     step: Annotated[str, typer.Option("--step")] = "15s",
+    rate_window: Annotated[
+        str | None,
+        typer.Option(
+            "--rate-window",
+            help="Window of the load's rate and the latency quantile instead of the catalogue's (1m by "
+            "default): shorter follows a fast-changing load, but must hold a few scrape intervals.",
+        ),
+    ] = None,
     headroom: Annotated[float, typer.Option("--headroom", min=0.0, max=0.95)] = 0.2,
     out: OutOption = Path("recommend-out"),
     catalogue_config: CatalogueOption = None,
@@ -240,25 +248,34 @@ def recommend_command(
     """Fit latency against per-pod load and propose a target, replica bounds and the HPA manifest."""
     console = Console()
     now = datetime.now(UTC)
-    grid = HistoryGrid(
-        parse_time(start, "--from", now=now), parse_time(end, "--to", now=now), parse_duration(step, "--step")
-    )
+    window = None
+    if rate_window is not None:
+        window = Duration(parse_duration(rate_window, "--rate-window").total_seconds())
+    begin, finish = parse_time(start, "--from", now=now), parse_time(end, "--to", now=now)
+    try:
+        grid = HistoryGrid(begin, finish, parse_duration(step, "--step"))
+    except ValueError as exc:
+        _fail(f"--from/--to/--step: {exc}")
     catalogue = _catalogue(catalogue_config)
     try:
         history = fetch_load_latency(
             PrometheusHistory(prometheus_url), catalogue, grid,
             namespace=namespace, deployment=deployment, metric=metric, percentile=latency_percentile,
+            rate_window=window,
         )  # fmt: skip
     except UnsupportedReplayError as exc:
         _fail(str(exc))
+    except Exception as exc:  # the library raises several unrelated types for HTTP and query errors
+        _fail(f"cannot read history from {prometheus_url}: {exc}", code=1)
+    console.print(f"history: {history.describe()}")
     usable = history.usable
     try:
         result = recommend_target(
-            history.per_pod_load[usable], history.latency_ms[usable], history.total_load,
+            history.per_pod_load[usable], history.latency_ms[usable], history.settled_total_load,
             threshold_ms=latency_threshold_ms, headroom=headroom,
         )  # fmt: skip
     except FitError as exc:
-        _fail(f"cannot recommend a target: {exc}", code=1)
+        _fail(f"cannot recommend a target: {exc} ({history.describe()})", code=1)
     definition = catalogue.get(metric)
     target = {"type": "AverageValue", "averageValue": format_quantity(result.target_per_pod)}
     entry = {"type": "Pods", "pods": {"metric": {"name": metric}, "target": target}}
@@ -286,7 +303,7 @@ def recommend_command(
     title = f"{namespace}/{deployment}: p{latency_percentile} latency vs per-pod {metric}"
     paths = write_recommendation(
         out, seconds=history.seconds, per_pod_load=history.per_pod_load, latency_ms=history.latency_ms,
-        recommendation=result, threshold_ms=latency_threshold_ms, manifest=manifest, title=title,
+        used=usable, recommendation=result, threshold_ms=latency_threshold_ms, manifest=manifest, title=title,
     )  # fmt: skip
     typer.echo(write_manifests_text([manifest]))
     _print_written(console, paths)

@@ -38,6 +38,23 @@ def test_fit_finds_the_load_at_the_threshold(low: float, high: float, noise: flo
     assert fit.predict(np.array([0.0]))[0] == pytest.approx(150.0, rel=0.05)
 
 
+def test_backlog_above_the_curve_does_not_bend_it() -> None:
+    # A quarter of the points come from pods working off a queue: latency 1.5x to 4x the steady
+    # curve at the load their rate window saw (never below it).
+    rng = np.random.default_rng(3)
+    steady = rng.uniform(0.5, 10.5, 200)
+    draining = rng.uniform(5.0, 10.5, 60)
+    load = np.concatenate([steady, draining])
+    latency = np.concatenate([queue_latency(steady), queue_latency(draining) * rng.uniform(1.5, 4.0, 60)])
+    fit = fit_latency(load, latency)
+    reach = fit.load_at(300.0)
+    assert reach is not None
+    assert reach == pytest.approx(9.0, rel=0.02)
+    assert fit.predict(np.array([0.0]))[0] == pytest.approx(150.0, rel=0.02)
+    assert fit.backlog_points == draining.size
+    assert f"{draining.size} above it as backlog" in fit.describe()
+
+
 def test_threshold_below_the_floor_has_no_load() -> None:
     load = np.linspace(0, 10, 50)
     fit = fit_latency(load, queue_latency(load))

@@ -10,8 +10,11 @@ import pandas as pd
 import pytest
 import typer
 import yaml
+from prometheus_api_client import PrometheusConnect
 from typer.testing import CliRunner
+from urllib3.util.retry import Retry
 
+from autoscaler.simulation.prometheus_history import PrometheusHistory
 from servescale.commands import simulate
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
@@ -125,3 +128,43 @@ def test_backtest_refuses_an_hpa_with_two_metrics(app: typer.Typer, tmp_path: Pa
     )
     assert result.exit_code == 2
     assert "exactly one" in result.output
+
+
+RECOMMEND = [
+    "recommend",
+    "--namespace", "ml", "--deployment", "llama",
+    "--metric", "istio_requests_per_second", "--latency-threshold-ms", "500",
+]  # fmt: skip
+
+
+def test_recommend_without_a_reachable_prometheus_exits_1(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def without_retries(url: str) -> PrometheusHistory:  # the library backs off for seconds otherwise
+        return PrometheusHistory(url, connect=PrometheusConnect(url, disable_ssl=True, retry=Retry(total=0)))
+
+    monkeypatch.setattr(simulate, "PrometheusHistory", without_retries)
+    result = CliRunner().invoke(
+        app, [*RECOMMEND, "--prometheus-url", "http://127.0.0.1:1", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "cannot read history from http://127.0.0.1:1" in result.output
+    assert not (tmp_path / "hpa.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--rate-window", "five seconds"], "--rate-window", id="bad-rate-window"),
+        pytest.param(["--rate-window", "0s"], "--rate-window", id="zero-rate-window"),
+        pytest.param(["--from", "now-1h", "--to", "now-2h"], "--from/--to", id="from-after-to"),
+        pytest.param(["--metric", "nope"], "nope", id="unknown-metric"),
+        pytest.param(
+            ["--latency-percentile", "42"], "istio_request_duration_p42_ms", id="no-such-percentile"
+        ),
+    ],
+)
+def test_recommend_bad_options_exit_2(app: typer.Typer, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, [*RECOMMEND, "--prometheus-url", "http://127.0.0.1:1", *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
