@@ -18,10 +18,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from prometheus_api_client import MetricRangeDataFrame, PrometheusConnect
+from prometheus_api_client.exceptions import PrometheusApiClientException
 
 from autoscaler.simulation.history_query import PART_LABEL, HistoryQuery
 
-__all__ = ["HistoryGrid", "PrometheusHistory", "on_grid", "range_frame"]
+__all__ = ["HistoryFetchError", "HistoryGrid", "PrometheusHistory", "on_grid", "range_frame"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -89,6 +90,10 @@ def on_grid(frame: pd.DataFrame, grid: HistoryGrid, *, query: HistoryQuery | Non
     return result
 
 
+class HistoryFetchError(RuntimeError):
+    """A range query failed: Prometheus unreachable, an HTTP error, or a query it rejected."""
+
+
 class PrometheusHistory:
     """Range queries against one Prometheus (``url``), or a given ``PrometheusConnect``."""
 
@@ -96,10 +101,16 @@ class PrometheusHistory:
         self._connect = connect or PrometheusConnect(url=url, disable_ssl=True)
 
     def frame(self, promql: str, grid: HistoryGrid) -> pd.DataFrame:
-        """The raw range result as a DataFrame (columns: labels, ``timestamp`` in seconds, ``value``)."""
-        data = self._connect.custom_query_range(
-            promql, start_time=grid.start, end_time=grid.end, step=grid.step_text
-        )
+        """The raw range result as a DataFrame (columns: labels, ``timestamp`` in seconds, ``value``).
+
+        Raises :class:`HistoryFetchError` when Prometheus cannot be reached or refuses the query.
+        """
+        try:
+            data = self._connect.custom_query_range(
+                promql, start_time=grid.start, end_time=grid.end, step=grid.step_text
+            )
+        except (PrometheusApiClientException, OSError) as exc:  # requests' errors are OSErrors
+            raise HistoryFetchError(str(exc)) from exc
         return range_frame(data)
 
     def series(self, promql: str, grid: HistoryGrid, *, query: HistoryQuery | None = None) -> FloatArray:

@@ -43,7 +43,7 @@ from autoscaler.simulation.hpa_manifests import (
     write_manifests_text,
 )
 from autoscaler.simulation.latency_fit import FitError
-from autoscaler.simulation.prometheus_history import HistoryGrid, PrometheusHistory
+from autoscaler.simulation.prometheus_history import HistoryFetchError, HistoryGrid, PrometheusHistory
 from autoscaler.simulation.recommend import recommend_target
 from autoscaler.simulation.recommend_history import fetch_load_latency
 from autoscaler.simulation.replay_spec import UnsupportedReplayError
@@ -203,7 +203,7 @@ def backtest_command(
         metric = history.series(query.promql, grid, query=query)
         actual = history.series(replicas_query("kube_deployment_status_replicas", **target), grid)
         spec = history.series(replicas_query("kube_deployment_spec_replicas", **target), grid)
-    except Exception as exc:  # the library raises several unrelated types for HTTP and query errors
+    except HistoryFetchError as exc:
         _fail(f"cannot read history from {prometheus_url}: {exc}", code=1)
     frame, used = run_backtest(
         hpa, kind=kind, metric=metric, actual_replicas=actual, actual_spec_replicas=spec,
@@ -265,7 +265,7 @@ def recommend_command(
         )  # fmt: skip
     except UnsupportedReplayError as exc:
         _fail(str(exc))
-    except Exception as exc:  # the library raises several unrelated types for HTTP and query errors
+    except HistoryFetchError as exc:
         _fail(f"cannot read history from {prometheus_url}: {exc}", code=1)
     console.print(f"history: {history.describe()}")
     usable = history.usable

@@ -137,19 +137,34 @@ RECOMMEND = [
 ]  # fmt: skip
 
 
+def _without_retries(url: str) -> PrometheusHistory:  # the library backs off for seconds otherwise
+    return PrometheusHistory(url, connect=PrometheusConnect(url, disable_ssl=True, retry=Retry(total=0)))
+
+
 def test_recommend_without_a_reachable_prometheus_exits_1(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def without_retries(url: str) -> PrometheusHistory:  # the library backs off for seconds otherwise
-        return PrometheusHistory(url, connect=PrometheusConnect(url, disable_ssl=True, retry=Retry(total=0)))
-
-    monkeypatch.setattr(simulate, "PrometheusHistory", without_retries)
+    monkeypatch.setattr(simulate, "PrometheusHistory", _without_retries)
     result = CliRunner().invoke(
         app, [*RECOMMEND, "--prometheus-url", "http://127.0.0.1:1", "--out", str(tmp_path)]
     )
     assert result.exit_code == 1
     assert "cannot read history from http://127.0.0.1:1" in result.output
     assert not (tmp_path / "hpa.yaml").exists()
+
+
+def test_backtest_without_a_reachable_prometheus_exits_1(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(simulate, "PrometheusHistory", _without_retries)
+    hpa = Path(__file__).resolve().parents[3] / "examples" / "hpa" / "llama-hpa.yaml"
+    result = CliRunner().invoke(
+        app,
+        ["backtest", "--prometheus-url", "http://127.0.0.1:1", "--hpa", str(hpa), "--from", "now-1h",
+         "--out", str(tmp_path)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "cannot read history from http://127.0.0.1:1" in result.output
 
 
 @pytest.mark.parametrize(
