@@ -7,6 +7,7 @@ must be > 0``. All problems in a file are reported together in one :class:`SpecE
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from ..burn_rate import BurnRateWindow, Severity
@@ -61,37 +62,26 @@ def _budgeting(model: BudgetingModel | None) -> Occurrences | Timeslices:
     return at_field("budgeting", lambda: Timeslices(seconds, target))
 
 
+def _seconds(field: str, text: str | None) -> int | None:
+    return None if text is None else at_field(field, lambda: parse_duration_seconds(text))
+
+
 def _tier(model: BurnWindowModel, field: str, period: int) -> BurnRateWindow:
     long_window = at_field(f"{field}.longWindow", lambda: parse_duration_seconds(model.long_window))
-    short_text = model.short_window
-    short_window = (
-        None
-        if short_text is None
-        else at_field(f"{field}.shortWindow", lambda: parse_duration_seconds(short_text))
-    )
-    for_text = model.for_
-    alert_after = (
-        0 if for_text is None else at_field(f"{field}.for", lambda: parse_duration_seconds(for_text))
-    )
+    short_window = _seconds(f"{field}.shortWindow", model.short_window)
+    alert_after = _seconds(f"{field}.for", model.for_) or 0
     severity = Severity(model.severity)
     if model.burn_rate is not None:
-        factor = model.burn_rate
-        return at_field(
-            field,
-            lambda: BurnRateWindow.from_factor(
-                severity, factor, long_window=long_window, period=period,
-                short_window=short_window, alert_after=alert_after,
-            ),
-        )  # fmt: skip
-    assert model.budget_consumed_percent is not None, "checked by BurnWindowModel"
-    budget = model.budget_consumed_percent / 100
+        build = partial(BurnRateWindow.from_factor, severity, model.burn_rate)
+    else:
+        assert model.budget_consumed_percent is not None, "checked by BurnWindowModel"
+        build = partial(BurnRateWindow.from_budget, severity, model.budget_consumed_percent / 100)
     return at_field(
         field,
-        lambda: BurnRateWindow.from_budget(
-            severity, budget, long_window=long_window, period=period,
-            short_window=short_window, alert_after=alert_after,
+        lambda: build(
+            long_window=long_window, period=period, short_window=short_window, alert_after=alert_after
         ),
-    )  # fmt: skip
+    )
 
 
 def _windows(model: AlertingModel, period: int) -> tuple[BurnRateWindow, ...] | None:

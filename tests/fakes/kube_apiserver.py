@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,16 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-__all__ = ["FakeKubeApiServer", "FakeUser", "RecordedRequest", "SarPolicy", "allow_users", "deny_all"]
+__all__ = [
+    "FakeKubeApiServer",
+    "FakeUser",
+    "RecordedRequest",
+    "SarPolicy",
+    "allow_users",
+    "deny_all",
+    "serve_app",
+    "wait_until_started",
+]
 
 TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews"
 SUBJECT_ACCESS_REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews"
@@ -194,27 +203,33 @@ class FakeKubeApiServer:
 
         return app
 
-    @contextmanager
-    def serve(self, *, cert_file: Path | None = None, key_file: Path | None = None) -> Iterator[str]:
+    def serve(
+        self, *, cert_file: Path | None = None, key_file: Path | None = None
+    ) -> AbstractContextManager[str]:
         """Run on ``127.0.0.1:<free port>`` in a thread; yields the base URL (https with a cert)."""
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        tls: dict[str, Any] = {}
-        if cert_file is not None:
-            tls = {"ssl_certfile": str(cert_file), "ssl_keyfile": str(key_file)}
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", **tls)
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        try:
-            wait_until_started(server, thread)
-            yield f"{'https' if cert_file else 'http'}://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-            sock.close()
+        return serve_app(self.app, cert_file=cert_file, key_file=key_file)
+
+
+@contextmanager
+def serve_app(app: FastAPI, *, cert_file: Path | None = None, key_file: Path | None = None) -> Iterator[str]:
+    """Run ``app`` with uvicorn on ``127.0.0.1:<free port>`` in a thread; yields the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    tls: dict[str, Any] = {}
+    if cert_file is not None:
+        tls = {"ssl_certfile": str(cert_file), "ssl_keyfile": str(key_file)}
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **tls))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        wait_until_started(server, thread)
+        yield f"{'https' if cert_file else 'http'}://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
 
 
 def wait_until_started(server: uvicorn.Server, thread: threading.Thread, *, timeout: float = 10.0) -> None:

@@ -40,6 +40,22 @@ brokers:
     consumer: {namespace: ml, model: resnet, perPodRps: 1}
 """
 
+# The resnet availability SLO with second-scale burn-rate tiers: page 30s/5s at burn rate 10 (error
+# ratio above 0.1), ticket 2m/10s at 5 (above 0.05). Rendered rules alert within seconds of a burst,
+# and their generated promtool tests sample every second.
+SHORT_TIERS_SLO = """
+slos:
+  - name: resnet-availability
+    service: resnet
+    objective: 99
+    window: {rolling: 1h}
+    sli: {kind: availability, namespace: ml, workload: resnet}
+    alerting:
+      windows:
+        - {severity: page, longWindow: 30s, shortWindow: 5s, burnRate: 10}
+        - {severity: ticket, longWindow: 2m, shortWindow: 10s, burnRate: 5}
+"""
+
 
 def fast_scenario() -> Scenario:
     return parse_scenario(FAST_SCENARIO, source="<integration scenario>")

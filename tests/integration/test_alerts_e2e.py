@@ -30,22 +30,10 @@ from servescale.demo.stack import SANDBOX_JOB
 from servescale.stack.alertmanager import AlertmanagerServer
 from servescale.stack.prometheus import PrometheusServer, ScrapeTarget
 from slo.spec import load_slos
-from tests.integration.conftest import fast_scenario
+from tests.integration.conftest import SHORT_TIERS_SLO, fast_scenario
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
-SLOS = """
-slos:
-  - name: resnet-availability
-    service: resnet
-    objective: 99
-    window: {rolling: 1h}
-    sli: {kind: availability, namespace: ml, workload: resnet}
-    alerting:
-      windows:
-        - {severity: page, longWindow: 30s, shortWindow: 5s, burnRate: 10}
-        - {severity: ticket, longWindow: 2m, shortWindow: 10s, burnRate: 5}
-"""
 BURST_ERROR_RATE = 0.5
 BURST_SECONDS = 20
 
@@ -154,7 +142,7 @@ def alerting_stack(
     webhook: tuple[WebhookReceiver, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AlertingStack]:
     out = tmp_path_factory.mktemp("rendered")
-    written = render(load_slos(SLOS), out_dir=out, config=alerts_config(webhook[1]), tests=False)
+    written = render(load_slos(SHORT_TIERS_SLO), out_dir=out, config=alerts_config(webhook[1]), tests=False)
     rule_files = [path for path in written if path.name.endswith(".rules.yaml")]
     assert [path.name for path in rule_files] == ["slo-resnet-resnet-availability.rules.yaml"]
     rules = yaml.safe_load(rule_files[0].read_text())

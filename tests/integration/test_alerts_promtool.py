@@ -18,6 +18,7 @@ from alerts.rule_files import OutputFormat
 from alerts.verify import VerifyReport, verify_directory
 from servescale.commands.alerts import register
 from slo.spec import load_slo_file, load_slos
+from tests.integration.conftest import SHORT_TIERS_SLO
 
 pytestmark = pytest.mark.integration
 
@@ -41,21 +42,6 @@ slos:
     window: {rolling: 28d}
     alerting:
       minEvents: 2000
-"""
-
-
-# Second-scale tiers (as the end-to-end alert test uses): samples and evaluations one second apart.
-SHORT_TIERS = """
-slos:
-  - name: resnet-availability
-    service: resnet
-    objective: 99
-    window: {rolling: 1h}
-    sli: {kind: availability, namespace: ml, workload: resnet}
-    alerting:
-      windows:
-        - {severity: page, longWindow: 30s, shortWindow: 5s, burnRate: 10}
-        - {severity: ticket, longWindow: 2m, shortWindow: 10s, burnRate: 5}
 """
 
 
@@ -123,6 +109,22 @@ slos:
 """
 
 
+def _promtool_on_wrong_rules(source: Path, out: Path, stem: str, original: str, wrong: str) -> str:
+    """Run ``<stem>.test.yaml`` from ``source`` against its rules with ``original`` replaced by ``wrong``;
+    asserts promtool fails and returns its output."""
+    rule_file, test_file = f"{stem}.rules.yaml", f"{stem}.test.yaml"
+    text = (source / rule_file).read_text()
+    assert original in text
+    (out / rule_file).write_text(text.replace(original, wrong))
+    shutil.copyfile(source / test_file, out / test_file)
+    done = subprocess.run(
+        ["promtool", "test", "rules", test_file], cwd=out, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert "FAILED" in done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
 def _names(report: VerifyReport) -> list[str]:
     return [" ".join(run.command[1:3] + run.command[3:4]) for run in report.runs]
 
@@ -179,19 +181,9 @@ def test_every_sli_kind_gets_generated_tests_that_pass(tmp_path: Path) -> None:
 def test_record_level_tests_fail_on_a_5pct_low_page_threshold(tmp_path: Path) -> None:
     render(load_slo_file(EXAMPLES / "openslo.yaml"), out_dir=tmp_path / "good", config=AlertsConfig())
     name = "slo-llama-llama-availability"
-    text = (tmp_path / "good" / f"{name}.rules.yaml").read_text()
-    assert text.count("> 0.072)") == 2
-    (tmp_path / f"{name}.rules.yaml").write_text(text.replace("> 0.072)", "> 0.0684)"))
-    shutil.copyfile(tmp_path / "good" / f"{name}.test.yaml", tmp_path / f"{name}.test.yaml")
-    done = subprocess.run(
-        ["promtool", "test", "rules", f"{name}.test.yaml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode != 0
-    assert 'long_window="1h"' in done.stdout + done.stderr
+    assert (tmp_path / "good" / f"{name}.rules.yaml").read_text().count("> 0.072)") == 2
+    output = _promtool_on_wrong_rules(tmp_path / "good", tmp_path, name, "> 0.072)", "> 0.0684)")
+    assert 'long_window="1h"' in output
 
 
 @pytest.mark.parametrize(
@@ -235,7 +227,7 @@ def test_autoscaling_presets_pass_their_generated_tests(
 def short_tiers_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("short")
     render(
-        load_slos(SHORT_TIERS),
+        load_slos(SHORT_TIERS_SLO),
         out_dir=out,
         config=AlertsConfig.model_validate({"autoscaling": {"enabled": False}}),
     )
@@ -254,21 +246,10 @@ def test_generated_second_scale_tests_fail_on_a_10pct_low_page_threshold(
     short_tiers_dir: Path, tmp_path: Path
 ) -> None:
     name = "slo-resnet-resnet-availability"
-    text = (short_tiers_dir / f"{name}.rules.yaml").read_text()
-    assert text.count("> 0.1)") == 2
+    assert (short_tiers_dir / f"{name}.rules.yaml").read_text().count("> 0.1)") == 2
     # Two 1 s evaluation steps of margin out of a ~27 s detection time: errors above ~7 % are caught.
-    (tmp_path / f"{name}.rules.yaml").write_text(text.replace("> 0.1)", "> 0.09)"))
-    shutil.copyfile(short_tiers_dir / f"{name}.test.yaml", tmp_path / f"{name}.test.yaml")
-    done = subprocess.run(
-        ["promtool", "test", "rules", f"{name}.test.yaml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode != 0
-    assert "FAILED" in done.stdout + done.stderr
-    assert 'long_window="30s"' in done.stdout + done.stderr  # the page tier's timing check
+    output = _promtool_on_wrong_rules(short_tiers_dir, tmp_path, name, "> 0.1)", "> 0.09)")
+    assert 'long_window="30s"' in output  # the page tier's timing check
 
 
 @pytest.mark.parametrize(
@@ -297,15 +278,9 @@ def test_generated_second_scale_tests_fail_on_a_10pct_low_page_threshold(
 def test_generated_tests_fail_on_wrong_rules(
     llama_dir: Path, tmp_path: Path, rule_file: str, test_file: str, original: str, wrong: str
 ) -> None:
-    text = (llama_dir / rule_file).read_text()
-    assert original in text
-    (tmp_path / rule_file).write_text(text.replace(original, wrong))
-    shutil.copyfile(llama_dir / test_file, tmp_path / test_file)
-    done = subprocess.run(
-        ["promtool", "test", "rules", test_file], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
-    assert done.returncode != 0
-    assert "FAILED" in done.stdout + done.stderr
+    stem = rule_file.removesuffix(".rules.yaml")
+    assert test_file == f"{stem}.test.yaml"
+    _promtool_on_wrong_rules(llama_dir, tmp_path, stem, original, wrong)
 
 
 def test_amtool_rejects_a_config_with_a_missing_receiver(llama_dir: Path, tmp_path: Path) -> None:

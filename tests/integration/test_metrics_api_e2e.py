@@ -15,7 +15,6 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import fast_scenario
 from kubernetes import client as k8s_client
 from kubernetes import dynamic
 
@@ -23,6 +22,7 @@ from autoscaler.sandbox.runner import SandboxServer
 from metrics_adapter.kube import parse_quantity
 from servescale.stack.adapter import AdapterProcess, running_adapter
 from servescale.stack.prometheus import PrometheusServer, ScrapeTarget
+from tests.integration.conftest import fast_scenario
 
 pytestmark = pytest.mark.integration
 

@@ -22,13 +22,13 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import fast_scenario
 
 from autoscaler.sandbox.runner import SandboxServer
 from metrics_adapter.auth.testing_pki import CertificateAuthority, IssuedCertificate
 from servescale.stack.ports import free_port
 from servescale.stack.prometheus import PrometheusServer, ScrapeTarget
 from tests.fakes.kube_apiserver import FakeKubeApiServer, FakeUser, allow_users
+from tests.integration.conftest import fast_scenario
 
 pytestmark = pytest.mark.integration
 
