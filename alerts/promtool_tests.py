@@ -21,8 +21,11 @@ shortest short window, so every window holds at least four samples); durations b
 * **no data**: the source series stop; ``SLONoData`` fires after its window and ``for``.
 
 Tier-level checks query the ``ALERTS`` series, so one tier is checked regardless of the others.
-SLIs whose raw series we cannot synthesise (user PromQL, gauges, timeslices, native histograms) get
-the same scenarios fed at the error-ratio records (:mod:`alerts.record_series`); their no-data
+Istio SLIs and user PromQL of a simple shape (selectors, ``rate``/``increase``, ``sum``) are fed
+their own raw series, several label sets and pods with uneven traffic (:mod:`alerts.user_traffic`),
+so the user's query and its aggregation are under test. SLIs whose raw series we cannot synthesise
+(other user PromQL, gauges, timeslices, native histograms) get the same scenarios fed at the
+error-ratio records (:mod:`alerts.record_series`), which :func:`fed_at` reports; their no-data
 scenario feeds the raw source series when every matcher is an equality, and is left out otherwise.
 """
 
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from enum import StrEnum
 
 from metrics_adapter.promql import Duration
 from slo.burn_rate import BurnRateWindow
@@ -51,7 +55,7 @@ from .slo_names import BASE_WINDOW, SUMMED_FROM
 from .slo_rules import SloRules
 from .synthetic_traffic import Phase, absent_labels, can_synthesise, synthetic_series
 
-__all__ = ["FAST_INTERVAL", "SLOW_INTERVAL", "sample_seconds", "slo_test_files"]
+__all__ = ["FAST_INTERVAL", "SLOW_INTERVAL", "FedAt", "fed_at", "sample_seconds", "slo_test_files"]
 
 FAST_INTERVAL = Duration.minutes(1)
 SLOW_INTERVAL = Duration.minutes(5)
@@ -61,6 +65,7 @@ _OVERSHOOT = Decimal("1.1")
 _QUIET_MIN_FACTOR = Decimal("1.05")
 _MIN_MARGIN = 2  # evaluation intervals: burn onset, rule chaining, 5-minute steps of summed windows
 _MARGIN_FRACTION = 0.02
+_LOOKBACK = Duration.minutes(5)  # Prometheus' default lookback delta, promtool's too
 
 
 def sample_seconds(short_windows: list[int]) -> int:
@@ -243,15 +248,21 @@ def _guard_group(plan: _Plan, min_events: int) -> TestGroup:
 def _no_data_group(plan: _Plan, rule: AlertingRule) -> TestGroup | None:
     window = plan.samples_up(plan.rules.no_data_window.seconds)
     wait = window + plan.samples_up(rule.for_.seconds if rule.for_ else 0)
-    present = 30 * plan.minutes
     sources = no_data_sources(plan.queries)
+    lag = 0
+    if plan.raw and not sources:
+        # The alert watches our 5-minute total record, computed from the fed raw series: it outlives
+        # them by its own 5-minute range, plus the lookback delta when the user query is read through
+        # a subquery (test series end without staleness markers).
+        lag = plan.samples_up(_LOOKBACK.seconds + BASE_WINDOW.seconds)
+    present = 30 * plan.minutes
     expected: dict[LabelSet, ExpectedAlert] = {}
     for source in sources:
         labels = {**absent_labels(source), **plan.alert_labels(rule)}
         expected[label_set(labels)] = plan.expected(rule, labels)
     if not sources:  # the alert watches our own 5-minute record
         expected[label_set(plan.alert_labels(rule))] = plan.expected(rule, plan.alert_labels(rule))
-    gap = wait + 10
+    gap = wait + lag + 10
     if plan.raw or not sources:
         series = plan.series([Phase(present, plan.events)], gap=gap, with_total=True)
     else:
@@ -266,12 +277,24 @@ def _no_data_group(plan: _Plan, rule: AlertingRule) -> TestGroup | None:
         alert_tests=(
             AlertTest(plan.at(present + wait - 3 * plan.minutes), rule.alert),
             AlertTest(
-                plan.at(present + wait + 2 * plan.minutes),
+                plan.at(present + wait + lag + 2 * plan.minutes),
                 rule.alert,
                 tuple(expected[key] for key in sorted(expected)),
             ),
         ),
     )
+
+
+class FedAt(StrEnum):
+    """What an SLO's generated tests feed: the SLI's own raw series, or our error-ratio records."""
+
+    RAW_SERIES = "raw series"
+    RECORDS = "error-ratio records"
+
+
+def fed_at(rules: SloRules) -> FedAt:
+    """Whether the generated tests of ``rules`` exercise the SLI's own queries."""
+    return FedAt.RAW_SERIES if can_synthesise(sli_source(rules.slo)) else FedAt.RECORDS
 
 
 def slo_test_files(rules: SloRules, *, rule_file: str) -> dict[str, TestFile]:

@@ -24,7 +24,7 @@ from metrics_adapter.promql import Duration, MatchOp, Selector
 from .promtool_model import InputSeries, format_number
 from .rule_model import LabelSet
 from .slo_names import BASE_WINDOW, TOTAL_INCREASE, error_ratio_record
-from .synthetic_traffic import Phase
+from .traffic_phase import Phase
 
 __all__ = ["compress", "gauge_series", "record_series", "window_means"]
 

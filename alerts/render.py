@@ -26,12 +26,12 @@ from .alertmanager import alertmanager_config
 from .autoscaling_rules import autoscaling_rule_groups
 from .autoscaling_tests import autoscaling_test_file
 from .config import AlertsConfig
-from .promtool_tests import slo_test_files
+from .promtool_tests import FedAt, fed_at, slo_test_files
 from .rule_files import OutputFormat, dump_yaml, prometheus_rule, rules_document
 from .rule_model import RuleGroup
 from .slo_rules import slo_rules
 
-__all__ = ["AUTOSCALING_STEM", "render", "rule_file_name", "slo_stem"]
+__all__ = ["AUTOSCALING_STEM", "describe_test_inputs", "render", "rule_file_name", "slo_stem"]
 
 AUTOSCALING_STEM = "autoscaling"
 ALERTMANAGER_FILE = "alertmanager.yaml"
@@ -116,3 +116,18 @@ def render(
             out_dir, ALERTMANAGER_FILE, dump_yaml(alertmanager_config(config.alertmanager, tiers)), written
         )
     return sorted(written)
+
+
+def describe_test_inputs(slos: Sequence[SLO], config: AlertsConfig | None = None) -> list[str]:
+    """One line per SLO with alerts: whether its generated tests feed the SLI's own raw series (so the
+    user's query and its aggregation are tested) or only our error-ratio records."""
+    settings = (config or AlertsConfig()).slo_settings()
+    lines: list[str] = []
+    for slo in slos:
+        rules = slo_rules(slo, settings)
+        if not rules.tiers and rules.no_data is None:
+            continue
+        how = fed_at(rules)
+        note = "" if how is FedAt.RAW_SERIES else " (the SLI query itself is only syntax-checked)"
+        lines.append(f"{slo.slo_id}: generated tests feed {how}{note}")
+    return lines

@@ -1,12 +1,12 @@
-"""Synthetic input series for an SLI: traffic phases turned into the raw series its queries read.
+"""Synthetic input series for an SLI: traffic phases (:mod:`alerts.traffic_phase`) turned into the raw
+series its queries read.
 
-A :class:`Phase` is some samples of traffic at a constant rate and error ratio (samples are one test
-``interval`` apart: a minute, or less for second-scale alert windows).
-Supported SLIs are the ones whose source series we know: Istio availability (a good and a bad
-``response_code`` series; the bad one only appears with the first error, as Envoy does) and Istio
-latency on classic buckets (``_count`` and the threshold ``_bucket``, whose ``le`` can be written in
-the Prometheus 3 spelling ``1000.0`` to prove both spellings are matched). Other SLIs return
-``None``: their queries are user PromQL or need native histograms, which promtool cannot load.
+Supported SLIs: Istio availability (a good and a bad ``response_code`` series; the bad one only
+appears with the first error, as Envoy does), Istio latency on classic buckets (``_count`` and the
+threshold ``_bucket``, whose ``le`` can be written in the Prometheus 3 spelling ``1000.0`` to prove
+both spellings are matched), and user PromQL simple enough to feed its own counters
+(:mod:`alerts.user_traffic`). Other SLIs return ``None``: gauges, timeslices, user queries of other
+shapes, and native histograms, which promtool cannot load.
 
 Knows the :mod:`slo.sli` query classes and promtool's series notation; nothing about alert tiers.
 """
@@ -15,40 +15,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from metrics_adapter.promql import MatchOp, Selector
-from slo.sli import ClassicLatency, IstioAvailability, istio_matchers
+from slo.sli import ClassicLatency, IstioAvailability, UserEvents, istio_matchers
 from slo.spec import CodePolicy
 
 from .promtool_model import InputSeries, SeriesValues
 from .sli_source import SLISource
+from .traffic_phase import Phase, all_events, bad_events, counter_values, good_events
+from .user_traffic import user_series
 
 __all__ = ["Phase", "absent_labels", "can_synthesise", "synthetic_series"]
 
 
-@dataclass(frozen=True)
-class Phase:
-    samples: int
-    events_per_sample: Decimal
-    error_ratio: Decimal = Decimal(0)
-
-    def __post_init__(self) -> None:
-        if self.samples < 0 or self.events_per_sample < 0 or not 0 <= self.error_ratio <= 1:
-            raise ValueError(f"invalid traffic phase {self}")
-
-    @property
-    def bad(self) -> Decimal:
-        return self.events_per_sample * self.error_ratio
-
-    @property
-    def good(self) -> Decimal:
-        return self.events_per_sample - self.bad
-
-
 def can_synthesise(queries: SLISource) -> bool:
-    return isinstance(queries, IstioAvailability | ClassicLatency)
+    """Whether :func:`synthetic_series` feeds this SLI's raw series (the check uses one sample)."""
+    return synthetic_series(queries, [Phase(1, Decimal(1), Decimal("0.5"))]) is not None
 
 
 def absent_labels(selector: Selector) -> dict[str, str]:
@@ -73,20 +56,6 @@ def _code(is_wanted: Callable[[str], bool], preferred: str) -> str:
     raise ValueError("no HTTP status code fits the SLI's code policy")
 
 
-def _counter(phases: Sequence[Phase], per_sample: str, *, lazy: bool, gap: int) -> SeriesValues | None:
-    """A counter growing by ``phase.<per_sample>`` each sample; ``lazy``: absent until it first grows."""
-    values = SeriesValues()
-    started = not lazy
-    for phase in phases:
-        step: Decimal = getattr(phase, per_sample)
-        if not started and step == 0:
-            values.gap(phase.samples)
-            continue
-        started = True
-        values.grow(step, phase.samples)
-    return values.gap(gap) if started else None
-
-
 def _availability(queries: IstioAvailability, phases: Sequence[Phase], gap: int) -> list[InputSeries | None]:
     sli = queries.sli
     labels = {m.label: m.value for m in istio_matchers(sli.target)}
@@ -103,12 +72,12 @@ def _availability(queries: IstioAvailability, phases: Sequence[Phase], gap: int)
         _series(
             "istio_requests_total",
             {**labels, "response_code": good},
-            _counter(phases, "good", lazy=False, gap=gap),
+            counter_values(phases, good_events, lazy=False, gap=gap),
         ),
         _series(
             "istio_requests_total",
             {**labels, "response_code": bad},
-            _counter(phases, "bad", lazy=True, gap=gap),
+            counter_values(phases, bad_events, lazy=True, gap=gap),
         ),
     ]
 
@@ -126,12 +95,16 @@ def _latency(
     if normalised_le and "." not in le:
         le += ".0"
     return [
-        _series(f"{sli.metric}_count", labels, _counter(phases, "events_per_sample", lazy=False, gap=gap)),
-        _series(f"{sli.metric}_bucket", {**labels, "le": le}, _counter(phases, "good", lazy=False, gap=gap)),
+        _series(f"{sli.metric}_count", labels, counter_values(phases, all_events, lazy=False, gap=gap)),
+        _series(
+            f"{sli.metric}_bucket",
+            {**labels, "le": le},
+            counter_values(phases, good_events, lazy=False, gap=gap),
+        ),
         _series(
             f"{sli.metric}_bucket",
             {**labels, "le": "+Inf"},
-            _counter(phases, "events_per_sample", lazy=False, gap=gap),
+            counter_values(phases, all_events, lazy=False, gap=gap),
         ),
     ]
 
@@ -148,6 +121,8 @@ def synthetic_series(
         series = _availability(queries, phases, gap)
     elif isinstance(queries, ClassicLatency):
         series = _latency(queries, phases, gap, normalised_le=normalised_le)
+    elif isinstance(queries, UserEvents):
+        return user_series(queries, phases, gap=gap)
     else:
         return None
     return tuple(item for item in series if item is not None)

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from alerts.config import AlertsConfig, AlertsConfigError, load_alerts_config
-from alerts.render import render
+from alerts.render import describe_test_inputs, render
 from alerts.rule_files import OutputFormat
 from alerts.verify import ToolMissingError, verify_directory
 from servescale.commands.cli_input import EXIT_FAILED, load_slo_files
@@ -52,6 +52,9 @@ def render_command(
         _fail(str(exc))
     for path in written:
         typer.echo(str(path))
+    if tests:
+        for line in describe_test_inputs(specs, settings):
+            typer.echo(line, err=True)
 
 
 def check_command(

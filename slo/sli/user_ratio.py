@@ -7,6 +7,12 @@ substituted and is used as the count over that window. A query without it is a s
 every count keep those labels (the queries must aggregate ``by`` them). Raw ratios are averaged
 over the window (``avg_over_time``): they carry no event counts.
 
+Every count is aggregated the same way, wherever it is used (recording rules, evaluation, reports,
+dashboards): summed over every label but the SLO's grouping (``per_label``, none by default), so the
+error ratio is taken between aggregates and never per series (a lone ``response_code="503"`` series
+would otherwise read as a 100 % error ratio). A query that already returns ``sum by`` exactly the
+grouping is used as it is.
+
 Knows typed PromQL and the SLI model; nothing about windows tables or Prometheus I/O.
 """
 
@@ -17,7 +23,8 @@ from dataclasses import dataclass
 from metrics_adapter.promql import Duration, Expr, Subquery, avg_over_time, increase, sub, sum_over_time
 
 from ..spec.sli import WINDOW_PLACEHOLDER, RatioSLI, RawRatioSLI, RawRatioType
-from .base import CountKind, EventQueries, RatioQueries, difference
+from .base import CountKind, EventQueries, RatioQueries, difference, total_sum
+from .query_shape import summed_by
 from .user_query import UserQuery
 
 __all__ = ["UserEvents", "UserRatio", "user_count"]
@@ -49,7 +56,10 @@ class UserEvents(EventQueries):
         return self.sli.per_label
 
     def _count(self, query: str, window: Duration) -> Expr:
-        return user_count(query, window, counter=self.sli.counter is not False)
+        count = user_count(query, window, counter=self.sli.counter is not False)
+        if summed_by(query) == frozenset(self.group_labels):
+            return count
+        return total_sum(count, self.group_labels)
 
     def good(self, window: Duration) -> Expr:
         if self.sli.good is not None:

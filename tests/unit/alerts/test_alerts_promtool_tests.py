@@ -118,8 +118,8 @@ def _input_names(group: dict[str, Any]) -> set[str]:
     return {series["series"].split("{")[0] for series in group["input_series"]}
 
 
-def test_user_query_slis_are_tested_at_the_error_ratio_records() -> None:
-    files = _files(sli=RatioSLI(total="sum(x_total)", bad="sum(x_bad)", counter=True))
+def test_user_queries_of_other_shapes_are_tested_at_the_error_ratio_records() -> None:
+    files = _files(sli=RatioSLI(total="sum(x_total)", bad="sum(x_bad) + sum(y_bad)", counter=True))
     assert set(files) == {"test", "slow.test"}
     page = _timing(files, "page-1h-5m")
     # Only the records the tier reads, never the user's raw series.
@@ -135,6 +135,55 @@ def test_user_query_slis_are_tested_at_the_error_ratio_records() -> None:
     assert "slo:sli_total:increase5m" in _input_names(no_data)
     [alert] = no_data["alert_rule_test"][1]["exp_alerts"]
     assert alert["exp_labels"]["slo"] == "availability"
+
+
+def _series_labels(group: dict[str, Any]) -> list[str]:
+    return [series["series"] for series in group["input_series"]]
+
+
+def test_plain_selector_user_queries_are_fed_their_own_series_over_several_label_sets() -> None:
+    sli = RatioSLI(
+        total='istio_requests_total{reporter="destination"}',
+        good='istio_requests_total{reporter="destination",response_code!~"5.."}',
+        counter=True,
+    )
+    files = _files(sli=sli)
+    page = _timing(files, "page-1h-5m")
+    assert _input_names(page) == {"istio_requests_total"}
+    labels = _series_labels(page)
+    codes = sorted({text.split('response_code="')[1].split('"')[0] for text in labels})
+    assert codes == ["200", "201", "500", "503"], "two good and two bad codes"
+    assert {'pod="model-0"' in text for text in labels} == {True, False}, "two pods per code"
+    assert all('reporter="destination"' in text for text in labels)
+    steps = {series["values"].split()[0] for series in page["input_series"] if "_x" not in series["values"]}
+    assert len(steps) > 1, "uneven traffic: the series grow at different rates"
+
+
+def test_user_queries_on_different_metrics_feed_each_metric() -> None:
+    sli = RatioSLI(
+        total='sum(rate(http_requests_total{job="api"}[{{.window}}]))',
+        bad='sum(rate(http_errors_total{job="api"}[{{.window}}]))',
+    )
+    page = _timing(_files(sli=sli), "page-1h-5m")
+    assert _input_names(page) == {"http_requests_total", "http_errors_total"}
+
+
+@pytest.mark.parametrize(
+    "sli",
+    [
+        pytest.param(RatioSLI(total="x_total", good="x_good", counter=False), id="gauge-queries"),
+        pytest.param(RatioSLI(total="x_total", good="x_total", counter=True), id="no-bad-series-possible"),
+        pytest.param(
+            RatioSLI(total="x_total", good="histogram_quantile(0.9, x_good)", counter=True), id="other-shape"
+        ),
+        pytest.param(
+            RatioSLI(total="x_total", good="x_good", counter=True, per_label=("model",)), id="grouped"
+        ),
+    ],
+)
+def test_user_queries_we_cannot_feed_fall_back_to_the_records(sli: RatioSLI) -> None:
+    page = _timing(_files(sli=sli), "page-1h-5m")
+    assert _input_names(page) == {"slo:sli_error:ratio_rate5m", "slo:sli_error:ratio_rate1h"}
 
 
 def test_raw_ratio_slis_let_the_rules_derive_day_windows_from_the_5m_record() -> None:

@@ -159,11 +159,52 @@ def test_user_ratio_substitutes_the_window_placeholder() -> None:
 
 
 def test_user_ratio_without_placeholder_is_read_as_counters() -> None:
-    slo = one("{kind: ratio, bad: 'sum(errors_total)', total: 'sum(requests_total)', perLabel: [model]}")
+    slo = one(
+        "{kind: ratio, bad: 'sum by (model) (errors_total)', total: 'sum by (model) (requests_total)',"
+        " perLabel: [model]}"
+    )
     queries = event_queries(slo)
     assert queries.natural is CountKind.BAD
     assert queries.group_labels == ("model",)
-    assert queries.bad(H).render() == "increase((sum(errors_total))[1h:])"
+    assert queries.bad(H).render() == "increase((sum by (model) (errors_total))[1h:])", (
+        "a query already summed by exactly the grouping is used as it is"
+    )
+
+
+@pytest.mark.parametrize(
+    ("bad", "per_label", "expected"),
+    [
+        pytest.param(
+            'errors_total{code="503"}',
+            "[]",
+            'sum(increase((errors_total{code="503"})[1h:]))',
+            id="plain-selector-summed-over-every-label",
+        ),
+        pytest.param(
+            "errors_total",
+            "[model]",
+            "sum by (model) (increase((errors_total)[1h:]))",
+            id="plain-selector-kept-by-grouping",
+        ),
+        pytest.param(
+            "sum(errors_total)",
+            "[model]",
+            "sum by (model) (increase((sum(errors_total))[1h:]))",
+            id="summed-by-other-labels-summed-again",
+        ),
+        pytest.param(
+            "sum by (pod) (errors_total)",
+            "[]",
+            "sum(increase((sum by (pod) (errors_total))[1h:]))",
+            id="summed-by-pod-collapsed",
+        ),
+    ],
+)
+def test_user_counts_are_summed_over_all_labels_but_the_grouping(
+    bad: str, per_label: str, expected: str
+) -> None:
+    slo = one(f"{{kind: ratio, bad: '{bad}', total: 'requests_total', perLabel: {per_label}}}")
+    assert event_queries(slo).bad(H).render() == expected
 
 
 def test_latency_error_ratio_needs_no_second_guard() -> None:
