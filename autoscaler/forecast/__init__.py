@@ -10,6 +10,8 @@ from autoscaler.forecast.forecaster import (
     Forecast,
     ForecastSettings,
     NoForecast,
+    SeasonalFit,
+    fit_history,
     forecast_rate,
     on_grid,
 )
@@ -22,7 +24,9 @@ __all__ = [
     "Forecast",
     "ForecastSettings",
     "NoForecast",
+    "SeasonalFit",
     "Smoothing",
+    "fit_history",
     "fit_model",
     "forecast_rate",
     "on_grid",

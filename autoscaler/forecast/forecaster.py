@@ -1,8 +1,11 @@
 """Request-rate forecasts ``horizon`` ahead from a history, or a stated reason why there is none.
 
-``forecast_rate`` puts the history on a regular grid (``step``), refuses what cannot be forecast
-honestly, fits the seasonal model (``model``) for a few smoothing weights and keeps the best, and
-answers the rate at ``now + horizon``. There is no value (``NoForecast`` with the reason) when:
+``fit_history`` puts the history on a regular grid (``step``), refuses what cannot be forecast
+honestly, fits the seasonal model (``model``) for a few smoothing weights and keeps the best;
+the ``SeasonalFit`` then answers rates up to its lead (a service refits on a schedule and reads
+the fit in between). ``forecast_rate`` does both for one instant ``now + horizon``.
+
+There is no value (``NoForecast`` with the reason) when:
 
 * the history spans less than two of the longest seasonal cycle (two weeks by default);
 * its last sample is older than ``max_age`` (the series stopped);
@@ -10,7 +13,7 @@ answers the rate at ``now + horizon``. There is no value (``NoForecast`` with th
   (a filled gap would be a made-up number);
 * it carries no traffic at all (flat zero: nothing to fit, and no relative error to bound);
 * the fit is bad: over the last ``evaluation`` window (one day by default) the in-sample forecasts
-  made ``horizon`` ahead miss by more than ``max_error`` of the traffic (WAPE: sum of absolute
+  made ``lead`` ahead miss by more than ``max_error`` of the traffic (WAPE: sum of absolute
   errors over the sum of the rates). The default bound is 25 %.
 
 A forecast below zero is answered as 0 (a rate cannot be negative). Pure: ``now`` is an argument.
@@ -26,7 +29,17 @@ import numpy.typing as npt
 
 from autoscaler.forecast.model import FittedModel, Smoothing, fit_model
 
-__all__ = ["DAY", "WEEK", "Forecast", "ForecastSettings", "NoForecast", "forecast_rate", "on_grid"]
+__all__ = [
+    "DAY",
+    "WEEK",
+    "Forecast",
+    "ForecastSettings",
+    "NoForecast",
+    "SeasonalFit",
+    "fit_history",
+    "forecast_rate",
+    "on_grid",
+]
 
 FloatArray = npt.NDArray[np.float64]
 DAY = 86_400.0
@@ -152,6 +165,81 @@ def _candidates(count: int) -> list[Smoothing]:
     ]
 
 
+@dataclass(frozen=True)
+class SeasonalFit:
+    """A fitted model and how well it forecast ``lead`` seconds ahead; answers rates up to that lead.
+
+    ``last_time`` is the end of the history's last grid cell. ``rate_at`` answers ``None`` for an
+    instant before it or more than ``lead`` after it: the error bound says nothing there, so the
+    caller refits rather than extrapolate.
+    """
+
+    model: FittedModel
+    step: float
+    last_time: float
+    fitted_at: float
+    lead: float
+    error: float
+
+    def rate_at(self, when: float) -> float | None:
+        """Forecast requests/s at ``when`` (linear between grid points, never below 0)."""
+        ahead = (when - self.last_time) / self.step
+        lead_steps = max(1, math.ceil(self.lead / self.step - 1e-9))
+        if ahead < -1.0 or ahead > lead_steps + 1e-9:
+            return None
+        low = min(max(1, math.floor(ahead)), lead_steps)
+        high = min(max(1, math.ceil(ahead)), lead_steps)
+        share = ahead - low if high > low else 0.0
+        value = (1.0 - share) * self.model.forecast(low) + share * self.model.forecast(high)
+        return max(value, 0.0)
+
+
+def fit_history(
+    times: FloatArray,
+    values: FloatArray,
+    *,
+    now: float,
+    lead: float,
+    settings: ForecastSettings | None = None,
+) -> SeasonalFit | NoForecast:
+    """Fit samples ``(times, values)`` (Unix seconds, requests/s) for forecasts up to ``lead`` ahead
+    of ``now``; the error bound is checked at that lead (counted from the history's last cell)."""
+    settings = settings or ForecastSettings()
+    if lead < 0:
+        raise ValueError("lead must be >= 0")
+    first, grid = on_grid(np.asarray(times, dtype=float), np.asarray(values, dtype=float), step=settings.step)
+    refusal = _refusal(first, grid, now, settings)
+    if refusal is not None:
+        return refusal
+    periods = settings.periods
+    last_time = (first + len(grid)) * settings.step
+    steps = max(1, math.ceil((now + lead - last_time) / settings.step - 1e-9))
+    if steps > periods[0]:
+        return NoForecast(f"lead too far: {lead:.0f} s is beyond the shortest season")
+    window = min(len(grid) - periods[-1], round(settings.evaluation / settings.step))
+    best: tuple[float, FittedModel] | None = None
+    for smoothing in _candidates(len(periods)):
+        model = fit_model(grid, first_index=first, periods=periods, smoothing=smoothing, lead=steps)
+        error = _wape(model, grid, window)
+        if best is None or error < best[0]:
+            best = (error, model)
+    assert best is not None
+    error, model = best
+    if not error <= settings.max_error:
+        return NoForecast(
+            f"bad fit: forecasts {steps * settings.step:.0f} s ahead missed by {error:.0%} of the traffic "
+            f"over the last {window * settings.step / 3600:.1f} h (bound {settings.max_error:.0%})"
+        )
+    return SeasonalFit(
+        model=model,
+        step=settings.step,
+        last_time=last_time,
+        fitted_at=now,
+        lead=steps * settings.step,
+        error=error,
+    )
+
+
 def forecast_rate(
     times: FloatArray,
     values: FloatArray,
@@ -161,42 +249,19 @@ def forecast_rate(
     settings: ForecastSettings | None = None,
 ) -> Forecast | NoForecast:
     """The rate at ``now + horizon`` from samples ``(times, values)`` (Unix seconds, requests/s)."""
-    settings = settings or ForecastSettings()
     if horizon < 0:
         raise ValueError("horizon must be >= 0")
-    first, grid = on_grid(np.asarray(times, dtype=float), np.asarray(values, dtype=float), step=settings.step)
-    refusal = _refusal(first, grid, now, settings)
-    if refusal is not None:
-        return refusal
-    periods = settings.periods
-    # Grid point i holds the cell starting at (first + i) step; its value is "at" the cell's end.
-    last_time = (first + len(grid)) * settings.step
-    ahead_steps = (now + horizon - last_time) / settings.step
-    lead = max(1, math.ceil(ahead_steps))
-    if lead > periods[0]:
-        return NoForecast(f"horizon too far: {horizon:.0f} s is beyond the shortest season")
-    window = min(len(grid) - periods[-1], round(settings.evaluation / settings.step))
-    best: tuple[float, FittedModel] | None = None
-    for smoothing in _candidates(len(periods)):
-        model = fit_model(grid, first_index=first, periods=periods, smoothing=smoothing, lead=lead)
-        error = _wape(model, grid, window)
-        if best is None or error < best[0]:
-            best = (error, model)
-    assert best is not None
-    error, model = best
-    if not error <= settings.max_error:
-        return NoForecast(
-            f"bad fit: forecasts {lead * settings.step:.0f} s ahead missed by {error:.0%} of the traffic "
-            f"over the last {window * settings.step / 3600:.1f} h (bound {settings.max_error:.0%})"
-        )
-    low = max(1, math.floor(ahead_steps))
-    share = min(max(ahead_steps - low, 0.0), 1.0) if lead > low else 0.0
-    value = (1.0 - share) * model.forecast(low) + share * model.forecast(lead)
+    fit = fit_history(times, values, now=now, lead=horizon, settings=settings)
+    if isinstance(fit, NoForecast):
+        return fit
+    value = fit.rate_at(now + horizon)
+    if value is None:
+        return NoForecast("the forecast instant is outside the fitted lead")
     return Forecast(
-        value=max(value, 0.0),
+        value=value,
         at=now + horizon,
         horizon=horizon,
         fitted_at=now,
-        error=error,
-        smoothing=model.smoothing,
+        error=fit.error,
+        smoothing=fit.model.smoothing,
     )

@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autoscaler.forecast import DAY, WEEK, Forecast, ForecastSettings, NoForecast, forecast_rate, on_grid
+from autoscaler.forecast import (
+    DAY,
+    WEEK,
+    Forecast,
+    ForecastSettings,
+    NoForecast,
+    SeasonalFit,
+    fit_history,
+    forecast_rate,
+    on_grid,
+)
 
 START = 1_700_006_400.0  # a UTC midnight
 HORIZON = 195.0
@@ -126,3 +136,15 @@ def test_compressed_seasons_need_two_cycles() -> None:
     answer = forecast_rate(times, rates, now=1800.0, horizon=30.0, settings=settings)
     assert isinstance(answer, Forecast)
     assert answer.value == pytest.approx(10 + 5 * np.sin(2 * np.pi * 1830 / 600), abs=0.5)
+
+
+def test_a_fit_answers_only_up_to_the_lead_its_error_was_measured_at() -> None:
+    times, values = series(21)
+    now = times[-1] + 60.0
+    fit = fit_history(times, values, now=now, lead=900.0)
+    assert isinstance(fit, SeasonalFit)
+    assert fit.lead >= 900.0
+    inside = fit.rate_at(now + 600.0)
+    assert inside is not None
+    assert inside == pytest.approx(float(truth(now + 600.0)), rel=0.08)
+    assert fit.rate_at(now + fit.lead + 600.0) is None
