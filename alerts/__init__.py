@@ -1,7 +1,7 @@
 """Prometheus recording and alerting rules, Alertmanager routes, and their promtool tests.
 
 * :func:`slo_rules` — recording rules per window, budget, multi-window multi-burn-rate alerts and
-  a no-data alert for one SLO (record and alert names in :mod:`alerts.slo_names`);
+  a no-data alert for one SLO (record and alert names in :mod:`slo.record_names`);
 * :func:`autoscaling_rule_groups` — HPA, GPU, queue and metrics-adapter alerts;
 * :func:`alertmanager_config` — route tree by severity and inhibition rules;
 * :func:`slo_test_files` / :func:`autoscaling_test_file` — generated ``promtool test rules`` files;

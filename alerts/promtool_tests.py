@@ -37,6 +37,7 @@ from enum import StrEnum
 
 from metrics_adapter.promql import Duration
 from slo.burn_rate import BurnRateWindow
+from slo.record_names import BASE_WINDOW, SUMMED_FROM
 from slo.sli import EventQueries
 
 from .promtool_model import (
@@ -51,7 +52,6 @@ from .promtool_model import (
 from .record_series import gauge_series, record_series
 from .rule_model import AlertingRule, LabelSet, label_set
 from .sli_source import no_data_sources, sli_source
-from .slo_names import BASE_WINDOW, SUMMED_FROM
 from .slo_rules import SloRules
 from .synthetic_traffic import Phase, absent_labels, can_synthesise, synthetic_series
 

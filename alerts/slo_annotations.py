@@ -13,10 +13,10 @@ from decimal import Decimal
 from metrics_adapter.promql import Duration, Selector
 from slo.burn_rate import BurnRateWindow
 from slo.objective import format_decimal
+from slo.record_names import NO_DATA_ALERT
 from slo.spec import SLO
 
 from .links import AlertLinks
-from .slo_names import NO_DATA_ALERT
 
 __all__ = ["burn_annotations", "no_data_annotations"]
 

@@ -1,7 +1,7 @@
 """Recording and alerting rules for one SLO: error ratios per window, budget, burn-rate and no-data alerts.
 
 Three groups per SLO, named ``slo-<service>-<name>-{sli,budget,alerts}`` (record names in
-:mod:`alerts.slo_names`):
+:mod:`slo.record_names`):
 
 * ``sli``: bad and total events over 5 minutes, and the error ratio of every window shorter than
   a day straight from the source series;
@@ -45,15 +45,7 @@ from metrics_adapter.promql import (
 )
 from slo.burn_rate import BurnRateWindow
 from slo.objective import format_decimal
-from slo.sli import EventQueries
-from slo.spec import SLO
-
-from .decimal_literal import DecimalLiteral
-from .links import AlertLinks
-from .rule_model import AlertingRule, LabelSet, RecordingRule, RuleGroup, label_set
-from .sli_source import SLISource, counts_events, no_data_sources, sli_source
-from .slo_annotations import burn_annotations, no_data_annotations
-from .slo_names import (
+from slo.record_names import (
     BASE_WINDOW,
     BURN_RATE_ALERT,
     CURRENT_BURN_RATE,
@@ -67,6 +59,14 @@ from .slo_names import (
     TOTAL_INCREASE,
     error_ratio_record,
 )
+from slo.sli import EventQueries
+from slo.spec import SLO
+
+from .decimal_literal import DecimalLiteral
+from .links import AlertLinks
+from .rule_model import AlertingRule, LabelSet, RecordingRule, RuleGroup, label_set
+from .sli_source import SLISource, counts_events, no_data_sources, sli_source
+from .slo_annotations import burn_annotations, no_data_annotations
 
 __all__ = ["SloRuleSettings", "SloRules", "period_window", "slo_rules"]
 

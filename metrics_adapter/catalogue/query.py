@@ -83,10 +83,16 @@ class QueryPlan:
     group_labels: tuple[str, ...]
     from_pods: Aggregation | None = None
     tracks_sample_age: bool = False
+    value: Expr | None = None
+    """The value part alone, without the sample-time part (what a dashboard plots); ``None``: ``expr``."""
 
     @property
     def promql(self) -> str:
         return self.expr.render()
+
+    @property
+    def value_expr(self) -> Expr:
+        return self.expr if self.value is None else self.value
 
 
 @dataclass(frozen=True)
@@ -179,7 +185,7 @@ def _plan(definition: MetricDefinition, scope: _Scope, from_pods: Aggregation | 
         return QueryPlan(value, scope.group, from_pods)
     sample_time = _combine(_age_parts(definition.value, scope), scope)
     marked = label_replace(sample_time, PART_LABEL, SAMPLE_TIME_PART, "", "")
-    return QueryPlan(or_(value, marked), scope.group, from_pods, tracks_sample_age=True)
+    return QueryPlan(or_(value, marked), scope.group, from_pods, tracks_sample_age=True, value=value)
 
 
 def plan_custom_query(

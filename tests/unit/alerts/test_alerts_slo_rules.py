@@ -9,10 +9,10 @@ from alerts_slo_builders import availability, latency, make_slo
 
 from alerts.links import AlertLinks
 from alerts.rule_model import AlertingRule, RecordingRule
-from alerts.slo_names import BURN_RATE_ALERT, NO_DATA_ALERT
 from alerts.slo_rules import SloRuleSettings, slo_rules
 from metrics_adapter.promql import Duration
 from slo.burn_rate import BurnRateWindow, Severity
+from slo.record_names import BURN_RATE_ALERT, NO_DATA_ALERT
 from slo.spec import SLO
 
 

@@ -1,4 +1,4 @@
-"""Names of the SLO recording rules and alerts: the scheme dashboards and routes rely on.
+"""Names of the SLO recording rules and alerts: the scheme the rules write and dashboards and routes read.
 
 Recording rules follow Prometheus's ``level:metric:operations`` convention, as Sloth does, and carry
 the labels ``slo`` and ``service`` (plus the SLO's own labels and grouping labels), never a window
