@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from servescale.commands import alerts, demo, hpa, sandbox, serve, simulate, slo
+from servescale.commands import alerts, dashboards, demo, hpa, sandbox, serve, simulate, slo
 
 app = typer.Typer(
     name="servescale",
@@ -13,7 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (sandbox, demo, serve, hpa, simulate, slo, alerts):
+for module in (sandbox, demo, serve, hpa, simulate, slo, alerts, dashboards):
     module.register(app)
 
 
