@@ -5,7 +5,8 @@ node, as released images name it), ``DCGM_FI_DRIVER_VERSION``; MIG instances add
 ``GPU_I_PROFILE``/``GPU_I_ID`` and, as on real MIG, have no ``DCGM_FI_DEV_GPU_UTIL``. Workload
 labels follow the scenario's ``dcgmPodLabels``: ``exported_*`` plus the exporter pod's own
 ``pod``/``namespace``/``container`` (the Helm chart's ``honorLabels: false``), or the workload's
-``pod``/``namespace``/``container`` directly. A stalled exporter's series carry the timestamp of
+``pod``/``namespace``/``container`` directly. Whole GPUs also report power and temperature
+(``gpu_power``). A stalled exporter's series carry the timestamp of
 the moment they froze.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Iterator
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 
+from autoscaler.sandbox.gpu_power import power_watts, temperature_celsius
 from autoscaler.sandbox.gpus import EXPORTER_NAMESPACE
 from autoscaler.sandbox.pod import PodGauges, PodRecord
 from autoscaler.sandbox.spec import DcgmPodLabels, DeploymentSpec
@@ -26,6 +28,8 @@ GPU_UTIL = "DCGM_FI_DEV_GPU_UTIL"
 FB_USED = "DCGM_FI_DEV_FB_USED"
 FB_FREE = "DCGM_FI_DEV_FB_FREE"
 GR_ENGINE_ACTIVE = "DCGM_FI_PROF_GR_ENGINE_ACTIVE"
+POWER_USAGE = "DCGM_FI_DEV_POWER_USAGE"
+GPU_TEMP = "DCGM_FI_DEV_GPU_TEMP"
 
 PodSamples = Iterable[tuple[PodRecord, PodGauges, float | None]]
 """Pod, its gauges, and the sample timestamp (None for a live exporter)."""
@@ -70,12 +74,19 @@ class DcgmFamilies:
         self.fb_used = GaugeMetricFamily(FB_USED, "Framebuffer memory used (in MiB).")
         self.fb_free = GaugeMetricFamily(FB_FREE, "Framebuffer memory free (in MiB).")
         self.gr_active = GaugeMetricFamily(GR_ENGINE_ACTIVE, "Ratio of time the graphics engine is active.")
+        self.power = GaugeMetricFamily(POWER_USAGE, "Power draw (in W).")
+        self.temp = GaugeMetricFamily(GPU_TEMP, "GPU temperature (in C).")
 
     def add(self, spec: DeploymentSpec, samples: PodSamples) -> None:
         for pod, gauges, timestamp in samples:
             labels = dcgm_labels(pod, spec, self.style)
             if pod.slot.mig_profile is None:
                 self.gpu_util.add_sample(GPU_UTIL, labels, gauges.gpu_util_percent, timestamp)
+                power = power_watts(pod.slot.model_name, gauges.gpu_util_percent)
+                self.power.add_sample(POWER_USAGE, labels, power, timestamp)
+                self.temp.add_sample(
+                    GPU_TEMP, labels, temperature_celsius(gauges.gpu_util_percent), timestamp
+                )
             self.fb_used.add_sample(FB_USED, labels, gauges.fb_used_mib, timestamp)
             self.fb_free.add_sample(FB_FREE, labels, gauges.fb_free_mib, timestamp)
             self.gr_active.add_sample(GR_ENGINE_ACTIVE, labels, gauges.gr_engine_active, timestamp)
@@ -85,3 +96,5 @@ class DcgmFamilies:
         yield self.fb_used
         yield self.fb_free
         yield self.gr_active
+        yield self.power
+        yield self.temp

@@ -19,6 +19,7 @@ from prometheus_client.registry import Collector
 from autoscaler.sandbox.dcgm_series import DcgmFamilies, PodSamples
 from autoscaler.sandbox.deployment import DeploymentState
 from autoscaler.sandbox.fleet import Fleet
+from autoscaler.sandbox.hpa_series import hpa_families
 from autoscaler.sandbox.istio_series import istio_families
 from autoscaler.sandbox.kube_series import pod_families, workload_families
 from autoscaler.sandbox.queue_series import ServerFamilies, broker_families
@@ -65,6 +66,7 @@ class FleetCollector(Collector):
             *broker_families(fleet.brokers()),
             *pod_families(deployments),
             *workload_families(deployments),
+            *hpa_families(deployments),
         ]
         yield from (family for family in families if family.samples)
 

@@ -1,7 +1,9 @@
 """kube-state-metrics series for the sandbox's pods, ReplicaSets, Deployments and HPAs.
 
 Pods: ``kube_pod_info``, ``kube_pod_labels``, ``kube_pod_owner``, ``kube_pod_status_ready``
-(one series per condition ``true``/``false``/``unknown``, exactly one of them 1). ReplicaSets:
+(one series per condition ``true``/``false``/``unknown``, exactly one of them 1),
+``kube_pod_container_resource_requests`` of one ``nvidia.com/gpu`` per pod (a MIG instance too, as
+the GPU operator's ``single`` MIG strategy exposes it). ReplicaSets:
 ``kube_replicaset_owner`` (pod -> ReplicaSet -> Deployment joins). Deployments: spec and status
 replicas. HPAs (models with ``hpa:``): min/max from the scenario, current = pods, desired = the
 replicas last set.
@@ -45,6 +47,11 @@ def pod_families(deployments: list[DeploymentState]) -> Iterator[Metric]:
     ready = _gauge(
         "kube_pod_status_ready", "Describes whether the pod is ready to serve requests.", (*POD, "condition")
     )
+    requests = _gauge(
+        "kube_pod_container_resource_requests",
+        "The number of requested request resource by a container.",
+        (*POD, "container", "node", "resource", "unit"),
+    )
     for state in deployments:
         flags = state.ready.tolist()
         for pod, is_ready in zip(state.pods, flags, strict=True):
@@ -57,7 +64,10 @@ def pod_families(deployments: list[DeploymentState]) -> Iterator[Metric]:
             ready.add_metric([*ids, "true"], 1 if is_ready else 0)
             ready.add_metric([*ids, "false"], 0 if is_ready else 1)
             ready.add_metric([*ids, "unknown"], 0)
-    yield from (info, labels, owner, ready)
+            requests.add_metric(
+                [*ids, state.spec.server.value, pod.slot.node, "nvidia_com_gpu", "integer"], 1
+            )
+    yield from (info, labels, owner, ready, requests)
 
 
 def workload_families(deployments: list[DeploymentState]) -> Iterator[Metric]:

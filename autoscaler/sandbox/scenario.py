@@ -156,7 +156,14 @@ def _to_deployment(namespace: str, model: ModelFile, load: LoadProfile) -> Deplo
         gpu=GpuSpec(model=model.gpu.model, memory_mib=model.gpu.memory_mib, mig=model.gpu.mig),
         load=load,
         served_model=model.served_model or model.name,
-        hpa=None if hpa is None else HpaSpec(min_replicas=hpa.min_replicas, max_replicas=hpa.max_replicas),
+        hpa=None
+        if hpa is None
+        else HpaSpec(
+            min_replicas=hpa.min_replicas,
+            max_replicas=hpa.max_replicas,
+            metric=hpa.metric,
+            target_average_value=hpa.target_average_value,
+        ),
         max_queue_per_pod=model.max_queue_per_pod,
         error_rate=model.error_rate,
         latency_sigma=model.latency_sigma,

@@ -73,8 +73,14 @@ class GpuFile(_Model):
 
 
 class HpaFile(_Model):
+    """``metric``/``targetAverageValue``: the Pods metric and per-pod target the HPA scales on."""
+
     min_replicas: int = Field(ge=1)
     max_replicas: int = Field(ge=1)
+    metric: Literal["istio_requests_per_second", "gpu_utilization_percent", "inference_queue_depth"] = (
+        "istio_requests_per_second"
+    )
+    target_average_value: Positive | None = None
 
 
 class ModelFile(_Model):

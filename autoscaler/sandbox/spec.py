@@ -56,12 +56,19 @@ class GpuSpec:
     mig: str | None = None
 
 
+HPA_METRICS = ("istio_requests_per_second", "gpu_utilization_percent", "inference_queue_depth")
+"""Pods metrics a scenario's HPA may scale on: catalogue names whose value the sandbox knows per pod."""
+
+
 @dataclass(frozen=True)
 class HpaSpec:
-    """Bounds of the HorizontalPodAutoscaler that kube-state-metrics reports for a Deployment."""
+    """The HorizontalPodAutoscaler kube-state-metrics reports for a Deployment: its bounds and the
+    Pods metric (an ``AverageValue`` target) it scales on; ``None`` when the scenario gives no target."""
 
     min_replicas: int
     max_replicas: int
+    metric: str = HPA_METRICS[0]
+    target_average_value: float | None = None
 
 
 @dataclass(frozen=True)
