@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +18,8 @@ import uvicorn
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
+from dashboards import Board, BoardInputs, build_boards
+from dashboards.router import create_dashboards_router
 from metrics_adapter.api import create_health_app, create_metrics_api
 from metrics_adapter.auth import (
     AuthSettings,
@@ -72,8 +74,12 @@ def create_apps(
     registry: CollectorRegistry,
     request_auth: RequestAuth | None = None,
     requestheader: RequestHeaderSettings | None = None,
+    boards: Sequence[Board] = (),
 ) -> ServiceApps:
-    """Build every app around one provider; ``request_auth`` is required for the secure port."""
+    """Build every app around one provider; ``request_auth`` is required for the secure port.
+
+    The metrics apps also serve ``boards`` at ``/dashboards/v1``.
+    """
     metrics = AdapterMetrics(registry)
     provider = PrometheusProvider(
         catalogue, client, pods=pods, metrics=metrics, cache_ttl=settings.cache_ttl_seconds
@@ -95,6 +101,9 @@ def create_apps(
     if settings.insecure_port is not None:
         check_insecure_bind(settings.insecure_bind_address)
         apps.insecure = create_metrics_api(provider, metrics=metrics)
+    for app in (apps.secure, apps.insecure):
+        if app is not None:
+            app.include_router(create_dashboards_router(boards))
     return apps
 
 
@@ -130,6 +139,15 @@ def _slo_status(path: Path, client: PrometheusClient, registry: CollectorRegistr
     gauges = SLOGauges(registry)
     evaluator = SLOEvaluator(load_slo_file(path), client)
     return CachedStatus(evaluator, clock=lambda: datetime.now(UTC), listeners=[gauges.update])
+
+
+def _boards(catalogue: Catalogue, slo_file: Path | None) -> list[Board]:
+    """The dashboards for the catalogue and SLOs the service runs with (``/dashboards/v1``)."""
+    try:
+        slos = [] if slo_file is None else load_slo_file(slo_file)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"--slos: cannot read {slo_file}: {exc}") from exc
+    return build_boards(BoardInputs(catalogue=catalogue, slos=slos))
 
 
 Runner = Callable[[], Coroutine[Any, Any, None]]
@@ -199,6 +217,7 @@ async def run_service(
             registry=registry,
             request_auth=request_auth,
             requestheader=requestheader,
+            boards=_boards(catalogue, settings.slo_file),
         )
         configs = []
         if apps.secure is not None and settings.secure_port is not None:
