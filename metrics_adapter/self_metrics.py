@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+QUERY_ERROR_KINDS = ("timeout", "unavailable", "query", "response")
+"""Every ``kind`` of ``servescale_adapter_prometheus_query_errors_total``."""
+
 # custom-metrics-apiserver's freshness histogram: 1 s growing by x1.364, 20 buckets.
 FRESHNESS_BUCKETS = tuple(round(1.364**n, 3) for n in range(20))
 
@@ -42,6 +45,8 @@ class AdapterMetrics:
             ["kind"],
             registry=registry,
         )
+        for kind in QUERY_ERROR_KINDS:  # exported at 0 from the start, so rate() reads 0, not nothing
+            self.query_errors.labels(kind)
         self.cache_results = Counter(
             "servescale_adapter_cache_results",
             "Metric value lookups by outcome: hit, miss (queried), coalesced (joined a running query).",
