@@ -15,10 +15,12 @@ from autoscaler.forecast.forecaster import (
     forecast_rate,
     on_grid,
 )
+from autoscaler.forecast.metric import FORECAST_METRIC, default_horizon, horizon_label, parse_horizon_label
 from autoscaler.forecast.model import FittedModel, Smoothing, fit_model
 
 __all__ = [
     "DAY",
+    "FORECAST_METRIC",
     "WEEK",
     "FittedModel",
     "Forecast",
@@ -26,8 +28,11 @@ __all__ = [
     "NoForecast",
     "SeasonalFit",
     "Smoothing",
+    "default_horizon",
     "fit_history",
     "fit_model",
     "forecast_rate",
+    "horizon_label",
     "on_grid",
+    "parse_horizon_label",
 ]

@@ -201,9 +201,13 @@ def fit_history(
     now: float,
     lead: float,
     settings: ForecastSettings | None = None,
+    smoothing: Smoothing | None = None,
 ) -> SeasonalFit | NoForecast:
     """Fit samples ``(times, values)`` (Unix seconds, requests/s) for forecasts up to ``lead`` ahead
-    of ``now``; the error bound is checked at that lead (counted from the history's last cell)."""
+    of ``now``; the error bound is checked at that lead (counted from the history's last cell).
+
+    ``smoothing`` skips the search over weights (a frequent refit keeps the weights a less
+    frequent full search chose); the error bound is checked all the same."""
     settings = settings or ForecastSettings()
     if lead < 0:
         raise ValueError("lead must be >= 0")
@@ -218,8 +222,9 @@ def fit_history(
         return NoForecast(f"lead too far: {lead:.0f} s is beyond the shortest season")
     window = min(len(grid) - periods[-1], round(settings.evaluation / settings.step))
     best: tuple[float, FittedModel] | None = None
-    for smoothing in _candidates(len(periods)):
-        model = fit_model(grid, first_index=first, periods=periods, smoothing=smoothing, lead=steps)
+    candidates = [smoothing] if smoothing is not None else _candidates(len(periods))
+    for weights in candidates:
+        model = fit_model(grid, first_index=first, periods=periods, smoothing=weights, lead=steps)
         error = _wape(model, grid, window)
         if best is None or error < best[0]:
             best = (error, model)

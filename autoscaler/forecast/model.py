@@ -85,11 +85,11 @@ def _initial_state(
     seasonal: list[FloatArray] = []
     for period in periods:
         phases_of = (first_index + np.arange(len(head))) % period
+        known = np.isfinite(residual)
+        sums = np.bincount(phases_of[known], weights=residual[known], minlength=period)
+        counts = np.bincount(phases_of[known], minlength=period)
         indices = np.zeros(period)
-        for phase in range(period):
-            chosen = residual[phases_of == phase]
-            chosen = chosen[np.isfinite(chosen)]
-            indices[phase] = float(chosen.mean()) if len(chosen) else 0.0
+        np.divide(sums, counts, out=indices, where=counts > 0)
         indices -= indices.mean()
         seasonal.append(indices)
         residual = residual - indices[phases_of]

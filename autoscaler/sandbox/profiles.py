@@ -7,9 +7,10 @@ negative. A replay profile holds its samples; reading the CSV is the scenario lo
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,23 @@ class ReplayLoad:
 
     times: tuple[float, ...]
     rates: tuple[float, ...]
+    _arrays: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        arrays = (np.asarray(self.times, dtype=np.float64), np.asarray(self.rates, dtype=np.float64))
+        object.__setattr__(self, "_arrays", arrays)
 
     def rate_at(self, t: float) -> float:
         """Offered requests per second at ``t``."""
-        return float(np.interp(t, self.times, self.rates))
+        times, rates = self._arrays
+        return float(np.interp(t, times, rates))
+
+    def rates_at(self, t: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """``rate_at`` of every element of ``t``."""
+        times, rates = self._arrays
+        return np.interp(t, times, rates)
 
 
 LoadProfile = ConstantLoad | DiurnalLoad | StepLoad | SpikeLoad | ReplayLoad

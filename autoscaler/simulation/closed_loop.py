@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from autoscaler.hpa import ControllerConfig, HorizontalPodAutoscaler, HPAState, ReconcileResult, reconcile
 from autoscaler.sandbox import Fleet, Scenario
@@ -20,7 +21,7 @@ from autoscaler.simulation.fleet_reader import FleetMetricsReader, fleet_pods, f
 from autoscaler.simulation.timeline import TimelineRow, deployment_p95_ms, metric_target, reported_value
 from autoscaler.simulation.truth_window import TruthWindow
 
-__all__ = ["SimulationSettings", "simulate"]
+__all__ = ["ReaderFactory", "SampleObserver", "SimulationSettings", "simulate"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class SimulationSettings:
     sample_interval_seconds: float = 5.0
     rate_window_seconds: float = 60.0
     config: ControllerConfig = field(default_factory=ControllerConfig)
+    fleet_step_seconds: float = 1.0
 
     def __post_init__(self) -> None:
         for name in (
@@ -39,6 +41,7 @@ class SimulationSettings:
             "sync_period_seconds",
             "sample_interval_seconds",
             "rate_window_seconds",
+            "fleet_step_seconds",
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
@@ -53,6 +56,10 @@ class _Managed:
     state: HPAState | None = None
     last: ReconcileResult | None = None
     scaled_at_sample: bool = False
+
+
+def _ground_truth_reader(fleet: Fleet, window: TruthWindow, rate_window_seconds: float) -> FleetMetricsReader:
+    return FleetMetricsReader(fleet, window, rate_window_seconds=rate_window_seconds)
 
 
 def _check_targets(fleet: Fleet, hpas: Sequence[HorizontalPodAutoscaler]) -> None:
@@ -107,18 +114,31 @@ def _row(fleet: Fleet, window: TruthWindow, managed: _Managed, now: float) -> Ti
     return row
 
 
+ReaderFactory = Callable[[Fleet, TruthWindow, float], FleetMetricsReader]
+"""Builds the controller's metrics reader from the fleet, its truth window and the rate window."""
+SampleObserver = Callable[[float, dict[str, Any]], None]
+"""Called with each sample's time and truth document, after the cycles of that sample."""
+
+
 def simulate(
     scenario: Scenario,
     hpas: Sequence[HorizontalPodAutoscaler],
     *,
     settings: SimulationSettings,
     progress: Callable[[float], None] | None = None,
+    reader_factory: ReaderFactory | None = None,
+    observe: SampleObserver | None = None,
 ) -> list[TimelineRow]:
-    """Run the loop for ``settings.duration_seconds``; ``progress`` gets the virtual time reached."""
-    fleet = Fleet(scenario, start=0.0)
+    """Run the loop for ``settings.duration_seconds``; ``progress`` gets the virtual time reached.
+
+    ``reader_factory`` replaces the ground-truth reader (e.g. to add a forecast metric);
+    ``observe`` sees every sample's truth document (e.g. to count requests served late).
+    """
+    fleet = Fleet(scenario, start=0.0, max_step_seconds=settings.fleet_step_seconds)
     _check_targets(fleet, hpas)
     window = TruthWindow(max(settings.rate_window_seconds, settings.sample_interval_seconds) * 2)
-    reader = FleetMetricsReader(fleet, window, rate_window_seconds=settings.rate_window_seconds)
+    factory = reader_factory or _ground_truth_reader
+    reader = factory(fleet, window, settings.rate_window_seconds)
     managed = [_Managed(hpa) for hpa in hpas]
     rows: list[TimelineRow] = []
     sample, interval = 0, settings.sample_interval_seconds
@@ -128,12 +148,15 @@ def simulate(
         if now > settings.duration_seconds + 1e-9:
             break
         fleet.advance(now)
-        window.add(now, truth_document(fleet))
+        document = truth_document(fleet)
+        window.add(now, document)
         while next_sync <= now + 1e-9:
             for item in managed:
                 _cycle(fleet, reader, item, now, settings.config)
             next_sync += settings.sync_period_seconds
         rows.extend(_row(fleet, window, item, now) for item in managed)
+        if observe is not None:
+            observe(now, document)
         if progress is not None:
             progress(now)
         sample += 1
