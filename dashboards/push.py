@@ -131,18 +131,23 @@ async def _ensure_folder(client: httpx.AsyncClient, title: str) -> str:
     uid = folder_uid(title)
     response = await _send(client, "GET", f"/api/folders/{uid}")
     if response.status_code == 200:
+        _json_object(response)
         return uid
     if response.status_code != 404:
         raise _Refused(_describe(response))
     listing = await _send(client, "GET", "/api/folders", params={"limit": 1000})
     if listing.status_code != 200:
         raise _Refused(_describe(listing))
-    for existing in _body(listing) or []:
+    folders = _body(listing)
+    if not isinstance(folders, list):
+        raise _Refused(_not_grafana(listing))
+    for existing in folders:
         if isinstance(existing, dict) and existing.get("title") == title and existing.get("uid"):
             return str(existing["uid"])
     created = await _send(client, "POST", "/api/folders", json={"uid": uid, "title": title})
     if created.status_code != 200:
         raise _Refused(_describe(created))
+    _json_object(created)
     return uid
 
 
@@ -152,7 +157,7 @@ async def _push_board(
     ours = json.loads(board.to_json())
     response = await _send(client, "GET", f"/api/dashboards/uid/{board.uid}")
     if response.status_code == 200:
-        stored = _body(response) or {}
+        stored = _json_object(response)
         dashboard = stored.get("dashboard") or {}
         meta = stored.get("meta") or {}
         if _comparable(dashboard) == _comparable(ours) and meta.get("folderUid") == folder_uid:
@@ -178,7 +183,7 @@ async def _push_board(
     saved = await _send(client, "POST", "/api/dashboards/db", json=envelope)
     if saved.status_code != 200:
         raise _Refused(_describe(saved))
-    body = _body(saved) or {}
+    body = _json_object(saved)
     return PushResult(
         uid=board.uid,
         title=board.title,
@@ -212,6 +217,21 @@ def _body(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    """The JSON object of a successful answer; anything else means the URL is not Grafana's API."""
+    body = _body(response)
+    if not isinstance(body, dict):
+        raise _Refused(_not_grafana(response))
+    return body
+
+
+def _not_grafana(response: httpx.Response) -> str:
+    return (
+        f"{response.request.method} {response.request.url.path} answered {response.status_code} "
+        f"without the JSON Grafana's API sends: is --grafana-url Grafana's base URL?"
+    )
 
 
 def _describe(response: httpx.Response) -> str:

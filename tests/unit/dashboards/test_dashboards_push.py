@@ -189,3 +189,18 @@ async def test_push_leaves_the_board_model_as_it_was() -> None:
     board = sample_board("servescale-serving")
     await push(FakeGrafana(), [board])
     assert board.model == sample_board("servescale-serving").model
+
+
+async def test_a_url_that_is_not_grafana_fails_every_board_without_saving() -> None:
+    sent: list[str] = []
+
+    def login_page(request: httpx.Request) -> httpx.Response:
+        sent.append(f"{request.method} {request.url.path}")
+        return httpx.Response(200, text="<html>Sign in</html>", headers={"content-type": "text/html"})
+
+    transport = httpx.MockTransport(login_page)
+    async with httpx.AsyncClient(transport=transport, base_url="http://proxy") as client:
+        results = await push_boards(client, sample_boards())
+    assert [r.outcome for r in results] == [Outcome.FAILED] * 3
+    assert "is --grafana-url Grafana's base URL?" in results[0].detail
+    assert sent == ["GET /api/folders/servescale"]
