@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import kubernetes_validate
 import pytest
 import yaml
 
+from dashboards import BoardInputs, build_boards
 from dashboards.board import Board
 from dashboards.export import (
     CONFIGMAP_MAX_BYTES,
@@ -159,3 +161,18 @@ def test_multibyte_characters_count_as_bytes() -> None:
 def test_invalid_names_are_refused(uid: str, namespace: str, message: str) -> None:
     with pytest.raises(ExportError, match=message):
         board_configmaps([sample_board(uid)], namespace=namespace)
+
+
+def test_configmaps_of_the_generated_boards_are_valid_kubernetes_objects() -> None:
+    boards = build_boards(BoardInputs())
+    configmaps = board_configmaps(boards, namespace="monitoring")
+    assert [c["metadata"]["name"] for c in configmaps] == [f"{b.uid}-dashboard" for b in boards]
+    for configmap in configmaps:
+        kubernetes_validate.validate(configmap, "1.33", strict=True)
+
+
+def test_an_invalid_configmap_fails_the_kubernetes_schema() -> None:
+    [configmap] = board_configmaps([sample_board("servescale-serving")], namespace="monitoring")
+    configmap["data"]["servescale-serving.json"] = {"not": "a string"}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(configmap, "1.33", strict=True)
