@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all venv install tools lint typecheck layers unit test demo bench clean
+.PHONY: all venv install tools lint typecheck layers unit test demo bench clean image
 
 all: test
 
@@ -45,3 +45,9 @@ bench: $(STAMP) tools
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+# The container image, built offline from Debian packages with buildah (scripts/build-image.sh),
+# then run: `servescale --version` and `servescale serve` against the sandbox's Prometheus.
+image: $(STAMP) tools
+	bash scripts/build-image.sh
+	SERVESCALE_IMAGE_TEST=1 $(BIN)/pytest -q tests/integration/test_image.py

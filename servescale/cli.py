@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from typing import Annotated
+
 import typer
 
-from servescale.commands import alerts, dashboards, demo, hpa, sandbox, serve, simulate, slo
+from servescale.commands import alerts, dashboards, demo, deploy, hpa, sandbox, serve, simulate, slo
 
 app = typer.Typer(
     name="servescale",
@@ -13,7 +16,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (sandbox, demo, serve, hpa, simulate, slo, alerts, dashboards):
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"servescale {version('servescale')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Metrics API, HPA simulation, SLOs, alerts and dashboards for ML model serving."""
+
+
+for module in (sandbox, demo, serve, hpa, simulate, slo, alerts, deploy, dashboards):
     module.register(app)
 
 

@@ -1,4 +1,8 @@
-"""deploy/: every manifest is a valid Kubernetes object and the wiring between them holds."""
+"""deploy/base: every manifest is a valid Kubernetes object and the wiring between them holds.
+
+Built with the builtin kustomize builder (no kubectl needed); the overlays, rendered through
+``kubectl kustomize`` too, are checked in tests/integration/test_deploy_render.py.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,11 @@ from typing import Any
 
 import kubernetes_validate
 import pytest
-import yaml
+
+from servescale.deploy.kustomize import build
 
 DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
-
-
-def load_objects() -> list[dict[str, Any]]:
-    kustomization = yaml.safe_load((DEPLOY / "kustomization.yaml").read_text())
-    objects: list[dict[str, Any]] = []
-    for name in kustomization["resources"]:
-        objects.extend(d for d in yaml.safe_load_all((DEPLOY / name).read_text()) if d)
-    return objects
-
-
-OBJECTS = load_objects()
+OBJECTS = build(DEPLOY / "base")
 
 
 def find(kind: str, name: str) -> dict[str, Any]:
