@@ -65,9 +65,10 @@ def _allocated() -> Expr:
 
 
 def _used(pod: str, namespace: str) -> Expr:
-    util = Selector("DCGM_FI_DEV_GPU_UTIL", (ne(pod, ""), re(namespace, "$namespace")))
-    busy = div(sum_by(util, namespace), 100)
-    return busy if namespace == "namespace" else label_replace(busy, "namespace", "$1", namespace, "(.*)")
+    util: Expr = Selector("DCGM_FI_DEV_GPU_UTIL", (ne(pod, ""), re(namespace, "$namespace")))
+    if namespace != "namespace":  # only ``namespace`` left, so it matches the allocated side
+        util = label_replace(util, "namespace", "$1", namespace, "(.*)")
+    return div(sum_by(util, "namespace"), 100)
 
 
 def _cost(prices: dict[str, Decimal], pod: str, namespace: str) -> Expr:
