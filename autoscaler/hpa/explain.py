@@ -10,6 +10,7 @@ This module knows nothing of how the result was computed or of JSON.
 
 from __future__ import annotations
 
+from autoscaler.forecast.metric import FORECAST_METRIC
 from autoscaler.hpa.metric_status import MetricProposal
 from autoscaler.hpa.normalization import Normalization
 from autoscaler.hpa.quantity import format_milli
@@ -135,6 +136,43 @@ def _branch_lines(result: ReconcileResult) -> list[str]:
     return [messages[decision.branch]] if decision.branch in messages else []
 
 
+def _predictive_lines(result: ReconcileResult) -> list[str]:
+    """For an HPA with the forecast metric: whether the forecast or the reactive metrics won."""
+    forecast = [p for p in result.proposals if p.spec.name == FORECAST_METRIC]
+    reactive = [p for p in result.proposals if p.spec.name != FORECAST_METRIC]
+    if not forecast or not reactive:
+        return []
+    horizon = ""
+    selector = forecast[0].spec.metric_selector
+    if selector is not None:
+        horizon = dict(selector.match_labels).get("horizon", "")
+    ahead = f" in {horizon}" if horizon else " ahead"
+    valid = [p.replicas for p in reactive if p.error is None and p.replicas is not None]
+    best = max(valid) if valid else None
+    guess = forecast[0].replicas if forecast[0].error is None else None
+    if guess is None:
+        return [
+            "Predictive: no forecast value, so the reactive metric(s) decide; while the forecast has no"
+            " value the controller does not scale down."
+        ]
+    if best is None:
+        return [
+            f"Predictive: the forecast won ({guess} replicas for the load expected{ahead});"
+            " no reactive metric is valid."
+        ]
+    if guess > best:
+        return [
+            f"Predictive: the forecast won: {guess} replicas for the load expected{ahead},"
+            f" against {best} for the current load."
+        ]
+    if guess == best:
+        return [f"Predictive: the forecast and the reactive metric(s) agree on {best} replicas."]
+    return [
+        f"Predictive: the reactive metric won: {best} replicas for the current load,"
+        f" against {guess} for the load expected{ahead}."
+    ]
+
+
 def explain(result: ReconcileResult, hpa: HorizontalPodAutoscaler) -> list[str]:
     decision = result.decision
     ref = hpa.scale_target_ref
@@ -168,6 +206,7 @@ def explain(result: ReconcileResult, hpa: HorizontalPodAutoscaler) -> list[str]:
         lines.append(
             f"Winning proposal: {decision.metric_replicas} replicas from {decision.winning_description}."
         )
+    lines += _predictive_lines(result)
     if decision.normalization is not None:
         lines += _normalization_lines(decision, decision.normalization)
     if result.scale_updated:

@@ -11,9 +11,18 @@ Shape (camelCase keys, unknown keys refused)::
           source: Pods                      # Pods | Object | External; inferred when omitted
           target: {type: AverageValue, value: "8"}
           selector: {queue: inference-jobs} # External only: the metric selector's matchLabels
-          minReplicas: 2
+          minReplicas: 2                    # 0 (HPAScaleToZero) needs an Object or External metric
           maxReplicas: 8
           behavior: {scaleUp: {...}, scaleDown: {...}}   # autoscaling/v2 behavior
+          predictive: true                  # add the forecast metric beside the reactive one
+          podStartupSeconds: 180            # the forecast horizon is this + one sync period (15 s)
+          forecastTarget: "3.4"             # requests/s per pod; defaults to the target of
+                                            # istio_requests_per_second (AverageValue)
+      forecast:                             # the forecaster the metrics API runs (all optional)
+        step: 5m
+        seasons: [1d, 1w]
+        maxError: 0.25
+        refitEvery: 15m
 
 Only the shape and the ranges of the autoscaling/v2 API are checked here (windows 0..3600 s,
 periods 1..1800 s, positive values, ``minReplicas <= maxReplicas``); ``hpa_manifests`` checks the
@@ -31,6 +40,7 @@ from pydantic.alias_generators import to_camel
 __all__ = [
     "AutoscalingConfig",
     "BehaviorModel",
+    "ForecastModel",
     "ScalingPolicyModel",
     "ScalingRulesModel",
     "TargetModel",
@@ -96,9 +106,12 @@ class WorkloadModel(_Model):
     source: Literal["Pods", "Object", "External"] | None = None
     target: TargetModel
     selector: dict[str, str] | None = None
-    min_replicas: Annotated[int, Field(ge=1)] = 1
+    min_replicas: Annotated[int, Field(ge=0)] = 1
     max_replicas: Annotated[int, Field(ge=1)]
     behavior: BehaviorModel | None = None
+    predictive: bool = False
+    pod_startup_seconds: Annotated[int, Field(ge=0, le=3600)] = 180
+    forecast_target: Quantity | None = None
 
     @model_validator(mode="after")
     def _bounds(self) -> WorkloadModel:
@@ -110,9 +123,25 @@ class WorkloadModel(_Model):
     def hpa_name(self) -> str:
         return self.name or self.deployment
 
+    @property
+    def horizon_seconds(self) -> float:
+        """Pod start-up plus one HPA sync period (15 s): how far ahead the forecast looks."""
+        return float(self.pod_startup_seconds + 15)
+
+
+_DURATION = r"^([0-9]+(ms|s|m|h|d|w|y))+$"
+
+
+class ForecastModel(_Model):
+    step: Annotated[str, Field(pattern=_DURATION)] = "5m"
+    seasons: Annotated[list[Annotated[str, Field(pattern=_DURATION)]], Field(min_length=1)] = ["1d", "1w"]
+    max_error: Annotated[float, Field(gt=0, le=1)] = 0.25
+    refit_every: Annotated[str, Field(pattern=_DURATION)] = "15m"
+
 
 class AutoscalingSection(_Model):
     workloads: Annotated[list[WorkloadModel], Field(min_length=1)]
+    forecast: ForecastModel = Field(default_factory=ForecastModel)
 
 
 class AutoscalingConfig(BaseModel):

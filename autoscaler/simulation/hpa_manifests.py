@@ -10,7 +10,10 @@ under the exact name the metrics API serves it:
   only name the labels the metric offers.
 
 Without ``source``: External for external metrics, Pods when the metric has a pods association,
-else Object. Quantities are written as Kubernetes writes them (``8``, ``500m``). Every problem is a
+else Object. ``predictive: true`` adds the External metric ``servescale_forecast_requests_per_second``
+of the Deployment at its horizon beside it (the HPA takes the larger proposal, so the forecast only
+adds capacity early); ``minReplicas: 0`` needs an Object or External metric (HPAScaleToZero).
+Quantities are written as Kubernetes writes them (``8``, ``500m``). Every problem is a
 ``ManifestError`` naming the field. Knows the catalogue's definitions, not how they are queried.
 """
 
@@ -23,6 +26,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from autoscaler.forecast import FORECAST_METRIC, horizon_label
 from autoscaler.hpa.wire_common import format_validation_error
 from autoscaler.simulation.autoscaling_config import AutoscalingConfig, BehaviorModel, WorkloadModel
 from metrics_adapter.catalogue import Api, Catalogue, MetricDefinition
@@ -31,6 +35,7 @@ from metrics_adapter.kube import GroupResource
 __all__ = [
     "ManifestError",
     "build_manifests",
+    "forecast_metric_entry",
     "format_quantity",
     "hpa_manifest",
     "load_autoscaling_config",
@@ -152,6 +157,33 @@ def _metric_entry(definition: MetricDefinition, workload: WorkloadModel, path: s
     }
 
 
+REQUEST_RATE = "istio_requests_per_second"
+
+
+def forecast_metric_entry(workload: WorkloadModel, path: str) -> dict[str, Any]:
+    """The External forecast metric of ``workload``'s Deployment at its horizon, per-pod target.
+
+    The target is ``forecastTarget`` (requests/s per pod), or the workload's own AverageValue
+    target when it scales on the request rate already.
+    """
+    target = workload.forecast_target
+    if target is None:
+        if workload.metric != REQUEST_RATE or workload.target.type != "AverageValue":
+            raise ManifestError(
+                f"{path}.forecastTarget: predictive scaling on {workload.metric} needs the requests/s "
+                "per pod the forecast is divided by"
+            )
+        target = workload.target.value
+    selector = {"deployment": workload.deployment, "horizon": horizon_label(workload.horizon_seconds)}
+    return {
+        "type": "External",
+        "external": {
+            "metric": {"name": FORECAST_METRIC, "selector": {"matchLabels": selector}},
+            "target": {"type": "AverageValue", "averageValue": format_quantity(target)},
+        },
+    }
+
+
 def build_manifests(config: AutoscalingConfig, catalogue: Catalogue) -> list[dict[str, Any]]:
     """One HPA per workload, in config order; names must be unique per namespace."""
     manifests = []
@@ -165,15 +197,23 @@ def build_manifests(config: AutoscalingConfig, catalogue: Catalogue) -> list[dic
             raise ManifestError(f"{path}.name: a second HPA {workload.namespace}/{workload.hpa_name}")
         seen.add(key)
         metric = _metric_entry(catalogue.get(workload.metric), workload, path)
-        manifests.append(
-            hpa_manifest(
-                name=workload.hpa_name,
-                namespace=workload.namespace,
-                deployment=workload.deployment,
-                metric=metric,
-                min_replicas=workload.min_replicas,
-                max_replicas=workload.max_replicas,
-                behavior=_behavior(workload.behavior),
+        extra = [forecast_metric_entry(workload, path)] if workload.predictive else []
+        if workload.min_replicas == 0 and not any(
+            entry["type"] in ("Object", "External") for entry in (metric, *extra)
+        ):
+            raise ManifestError(
+                f"{path}.minReplicas: 0 (HPAScaleToZero) needs an Object or External metric, "
+                f"and {workload.metric} is a Pods metric"
             )
+        manifest = hpa_manifest(
+            name=workload.hpa_name,
+            namespace=workload.namespace,
+            deployment=workload.deployment,
+            metric=metric,
+            min_replicas=workload.min_replicas,
+            max_replicas=workload.max_replicas,
+            behavior=_behavior(workload.behavior),
         )
+        manifest["spec"]["metrics"].extend(extra)
+        manifests.append(manifest)
     return manifests
