@@ -11,12 +11,17 @@ What happens when there is no number to give (documented in README, tested):
 * ``zeroWhenAbsent`` (opt-in per metric): an expected object missing from the result gets 0;
 * ``fallbackValue`` (opt-in, KEDA-style): any object without a value gets the fallback, and so
   does every expected object when Prometheus cannot be reached;
-* Prometheus unreachable, timing out or not ready, or the pod cache not yet synced: 503;
-  a query Prometheus rejects: 500.
+* Prometheus unreachable, timing out, not ready, rate-limiting (429), cutting the answer short or
+  answering something that is not its API's JSON, or the pod cache not yet synced: 503;
+  a query Prometheus rejects: 500;
+* a sample stamped more than ``FUTURE_TOLERANCE_SECONDS`` after the adapter's clock: no item
+  (reason ``future``); warnings in an answer (a partial response): counted and logged, and the
+  objects the answer lacks get no item.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -56,6 +61,7 @@ from metrics_adapter.promql import (
     PrometheusError,
     PrometheusQueryError,
     PrometheusResponseError,
+    PrometheusTimeoutError,
     PrometheusUnavailableError,
 )
 from metrics_adapter.provider import (
@@ -66,6 +72,8 @@ from metrics_adapter.provider import (
 )
 from metrics_adapter.query_cache import CoalescingCache
 from metrics_adapter.self_metrics import AdapterMetrics
+
+log = logging.getLogger(__name__)
 
 PODS = GroupResource("pods")
 NAMESPACES = GroupResource("namespaces")
@@ -105,24 +113,40 @@ class PrometheusProvider:
 
     # querying ------------------------------------------------------------------------------
     async def _run(self, plan: QueryPlan) -> InstantVector:
+        """The plan's result, through the cache.
+
+        Raises ``PrometheusUnavailableError`` for anything worth retrying (including an answer that
+        is not the API's JSON, which proxies in front of Prometheus produce when they fail) and
+        ``ProviderError`` for a query Prometheus rejects or a result of the wrong type. Every failure
+        and every warning Prometheus attaches is counted and logged.
+        """
+
         async def load() -> InstantVector:
             started = time.perf_counter()
             try:
                 answer = await self._client.query(plan.expr)
+            except PrometheusTimeoutError:
+                self._metrics.query_errors.labels("timeout").inc()
+                raise
             except PrometheusUnavailableError:
                 self._metrics.query_errors.labels("unavailable").inc()
                 raise
-            except PrometheusQueryError:
+            except PrometheusQueryError as exc:
                 self._metrics.query_errors.labels("query").inc()
-                raise
-            except PrometheusResponseError:
+                raise ProviderError(f"query failed: {exc}") from exc
+            except PrometheusResponseError as exc:
                 self._metrics.query_errors.labels("response").inc()
-                raise
+                raise PrometheusUnavailableError(
+                    f"unintelligible answer: {exc}", status_code=exc.status_code, query=plan.promql
+                ) from exc
             finally:
                 self._metrics.query_duration.observe(time.perf_counter() - started)
             if not isinstance(answer, InstantVector):
                 self._metrics.query_errors.labels("response").inc()
-                raise PrometheusResponseError("expected an instant vector", query=plan.promql)
+                raise ProviderError(f"query failed: expected an instant vector: {plan.promql}")
+            if answer.warnings:
+                self._metrics.query_warnings.inc()
+                log.warning("Prometheus answered with warnings %s for %s", list(answer.warnings), plan.promql)
             return answer
 
         outcome = await self._cache.get(plan.promql, load)
@@ -265,10 +289,12 @@ class PrometheusProvider:
         window_seconds = int(window.seconds) if window is not None else None
         selector = request.metric_selector
         items = []
+        left_out: list[str] = []
         for value in values:
             if value.value is None:
                 if count:
                     self._metrics.values_left_out.labels(definition.name, value.status.value).inc()
+                    left_out.append(value.status.value)
                 continue
             if value.policy is not None and count:
                 self._metrics.values_substituted.labels(definition.name, value.policy.value).inc()
@@ -284,6 +310,7 @@ class PrometheusProvider:
                     selector=None if selector.is_empty else selector,
                 )
             )
+        _log_left_out(definition.name, left_out)
         return items
 
     # external metrics ----------------------------------------------------------------------
@@ -311,9 +338,11 @@ class PrometheusProvider:
             raise ProviderError(f"query failed: {exc}") from exc
         now = self._clock()
         items = []
+        left_out: list[str] = []
         for item in interpret_external(definition, vector, now=now):
             if item.value is None:
                 self._metrics.values_left_out.labels(definition.name, item.status.value).inc()
+                left_out.append(item.status.value)
                 continue
             if item.policy is not None:
                 self._metrics.values_substituted.labels(definition.name, item.policy.value).inc()
@@ -328,9 +357,19 @@ class PrometheusProvider:
                     window_seconds=window_seconds,
                 )
             )
+        _log_left_out(definition.name, left_out)
         if not items:
             raise MetricNotFoundError(definition.name, group_resource="", external=True)
         return items
+
+
+def _log_left_out(metric: str, statuses: list[str]) -> None:
+    """One line per answer that left objects out; a warning when a sample claims to be from the future."""
+    if not statuses:
+        return
+    counts = ", ".join(f"{statuses.count(s)} {s}" for s in sorted(set(statuses)))
+    level = logging.WARNING if ValueStatus.FUTURE.value in statuses else logging.INFO
+    log.log(level, "%s: objects left out without a value: %s", metric, counts)
 
 
 def _why_empty(values: list[ObjectValue]) -> str:

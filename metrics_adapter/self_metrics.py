@@ -41,12 +41,18 @@ class AdapterMetrics:
         )
         self.query_errors = Counter(
             "servescale_adapter_prometheus_query_errors",
-            "Failed Prometheus queries by kind (unavailable, query, response).",
+            "Failed Prometheus queries by kind: timeout, unavailable (refused, reset, 5xx, 429), "
+            "query (rejected), response (not the API's JSON).",
             ["kind"],
             registry=registry,
         )
         for kind in QUERY_ERROR_KINDS:  # exported at 0 from the start, so rate() reads 0, not nothing
             self.query_errors.labels(kind)
+        self.query_warnings = Counter(
+            "servescale_adapter_prometheus_query_warnings",
+            "Prometheus answers that carried warnings (e.g. a partial response from Thanos or Mimir).",
+            registry=registry,
+        )
         self.cache_results = Counter(
             "servescale_adapter_cache_results",
             "Metric value lookups by outcome: hit, miss (queried), coalesced (joined a running query).",
@@ -55,7 +61,7 @@ class AdapterMetrics:
         )
         self.values_left_out = Counter(
             "servescale_adapter_values_left_out",
-            "Objects answered without a value, by metric and reason (empty, nan, stale, absent).",
+            "Objects answered without a value, by metric and reason (empty, nan, stale, future, absent).",
             ["metric", "reason"],
             registry=registry,
         )

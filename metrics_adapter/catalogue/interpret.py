@@ -2,7 +2,9 @@
 
 Statuses say why an object has no usable value: ``nan`` (the query gave NaN or ±Inf, e.g. a
 latency quantile with no traffic, or 0/0), ``stale`` (the newest raw gauge sample is older than
-``max_staleness_seconds``), ``absent`` (the caller expected the object but the result lacks it).
+``max_staleness_seconds``), ``future`` (the sample is stamped more than
+``FUTURE_TOLERANCE_SECONDS`` after ``now``: clock skew or a backend that lies; serving it would
+claim a measurement not yet made), ``absent`` (the caller expected the object but the result lacks it).
 NaN and ±Inf never become numbers. Policy (``AbsentPolicy``):
 
 * default: such objects keep ``value=None``, and the provider returns no item for them (the HPA
@@ -29,6 +31,7 @@ from .definition import PART_LABEL, MetricDefinition
 from .query import SAMPLE_TIME_PART
 
 __all__ = [
+    "FUTURE_TOLERANCE_SECONDS",
     "AppliedPolicy",
     "ExternalValue",
     "ObjectValue",
@@ -39,10 +42,15 @@ __all__ = [
 ]
 
 
+# Clock skew tolerated between Prometheus and the adapter before a sample counts as from the future.
+FUTURE_TOLERANCE_SECONDS = 30.0
+
+
 class ValueStatus(StrEnum):
     OK = "ok"
     NAN = "nan"  # NaN or ±Inf
     STALE = "stale"
+    FUTURE = "future"
     ABSENT = "absent"
 
 
@@ -118,6 +126,8 @@ def _read(sample: Sample, newest: float | None, definition: MetricDefinition, no
     value = to_decimal(sample.value)
     if value is None:
         return _Reading(None, when, ValueStatus.NAN)
+    if when - now > FUTURE_TOLERANCE_SECONDS:
+        return _Reading(None, when, ValueStatus.FUTURE)
     if definition.checks_staleness and limit is not None and now - when > limit:
         return _Reading(None, when, ValueStatus.STALE)
     return _Reading(value, when, ValueStatus.OK)

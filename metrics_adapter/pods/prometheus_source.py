@@ -4,7 +4,10 @@ For ``--pods-from-prometheus``: clusters that run kube-state-metrics, and the sa
 refresh runs a few instant queries (off the request path): ``kube_pod_labels`` (labels, keys
 sanitised), ``kube_pod_info`` (every pod, even one without labels), ``kube_pod_status_ready``
 and ``kube_pod_owner``. A refresh that fails keeps the previous snapshot; before the first
-success the cache reports ``synced = False``. Knows nothing about metric definitions.
+success the cache reports ``synced = False``. An empty ``kube_pod_info`` is not a listing (a
+cluster always runs kube-state-metrics' own pod): it means the series are not there yet, e.g.
+Prometheus restarted with an empty TSDB, so it counts as a failed refresh, never as "no pods".
+Knows nothing about metric definitions.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ from metrics_adapter.promql import InstantVector, PrometheusClient, PrometheusEr
 log = logging.getLogger(__name__)
 
 _LABEL_PREFIX = "label_"
+
+
+class PodSourceEmptyError(RuntimeError):
+    """Prometheus holds no ``kube_pod_info`` series: there is no listing to build a snapshot from."""
 
 
 def _workload(
@@ -134,6 +141,8 @@ class PrometheusPodSource:
             self._vector("kube_pod_status_ready", ("condition", "true")),
             self._vector("kube_pod_owner"),
         )
+        if info.is_empty:
+            raise PodSourceEmptyError("kube_pod_info is empty: kube-state-metrics not scraped (yet)")
         self._index = build_index(info=info, labels=labels, ready=ready, owners=owners)
         return self._index
 
@@ -142,7 +151,7 @@ class PrometheusPodSource:
         while True:
             try:
                 await self.refresh()
-            except (PrometheusError, TypeError) as exc:
+            except (PrometheusError, PodSourceEmptyError, TypeError) as exc:
                 log.warning("pod cache refresh from Prometheus failed: %s", exc)
                 if self._on_error is not None:
                     self._on_error(exc)

@@ -29,7 +29,9 @@ class PrometheusConfig:
     ``base_url`` may carry a path prefix (``http://mimir/prometheus``); ``/api/v1/...`` is appended.
     ``timeout_seconds`` is sent to Prometheus as the query ``timeout``; the HTTP client waits
     ``http_grace_seconds`` longer so Prometheus's own, typed timeout error usually arrives first.
-    ``tenant`` is sent in ``tenant_header`` (Mimir, Cortex, Thanos). ``verify_tls`` is ``True``,
+    ``tenant`` is sent in ``tenant_header`` (Mimir, Cortex, Thanos). After a 429, no request is
+    sent for the ``Retry-After`` it names, at most ``max_retry_after_seconds``, so a rate-limited
+    backend is not hammered and answers resume within that bound once it recovers. ``verify_tls`` is ``True``,
     ``False`` or the path of a CA bundle; it applies only to an HTTP client this package creates.
     """
 
@@ -43,12 +45,13 @@ class PrometheusConfig:
     verify_tls: bool | str = True
     method: RequestMethod = RequestMethod.AUTO
     post_threshold_bytes: int = 1500
+    max_retry_after_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise ValueError(f"base_url must be an http(s) URL without query or fragment: {self.base_url!r}")
-        for name in ("timeout_seconds", "http_grace_seconds"):
+        for name in ("timeout_seconds", "http_grace_seconds", "max_retry_after_seconds"):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0 or (name == "timeout_seconds" and value == 0):
                 raise ValueError(f"{name} must be a finite, positive number of seconds, got {value!r}")

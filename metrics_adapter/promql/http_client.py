@@ -5,7 +5,8 @@ Sends GET, or form-encoded POST for long queries (or always, per config), passes
 
 * transport errors -> :class:`PrometheusUnavailableError`; client timeouts and
   ``errorType: timeout`` -> :class:`PrometheusTimeoutError`;
-* 5xx and 429 (including 503 "not ready") -> unavailable;
+* 5xx and 429 (including 503 "not ready") -> unavailable; after a 429 with ``Retry-After``
+  (seconds or an HTTP date), calls fail fast as unavailable until then, capped by the config;
 * other 4xx (400 ``bad_data``, 422 ``execution``) and ``status: error`` -> :class:`PrometheusQueryError`;
 * a body that is not the documented JSON -> :class:`PrometheusResponseError`.
 
@@ -14,6 +15,9 @@ Knows the wire format (via :mod:`.wire`) and the config; nothing about who asks 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Self
 from urllib.parse import urlencode
@@ -47,8 +51,16 @@ class HttpPrometheusClient:
     """Async Prometheus client. Pass ``http_client`` to share a pool or to test with a mock transport;
     otherwise the client creates one and closes it in :meth:`aclose`."""
 
-    def __init__(self, config: PrometheusConfig, *, http_client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        config: PrometheusConfig,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._config = config
+        self._clock = clock
+        self._retry_after = 0.0
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient(verify=config.verify_tls)
         self._headers = [("Accept", "application/json"), *config.request_headers()]
@@ -134,6 +146,11 @@ class HttpPrometheusClient:
 
     async def _call(self, endpoint: str, params: _Params, *, query: str) -> tuple[Any, tuple[str, ...]]:
         url = self._config.api_url + endpoint
+        wait = self._retry_after - self._clock()
+        if wait > 0:
+            raise PrometheusUnavailableError(
+                f"rate-limited by {url} (429): not asking again for {wait:.1f}s", status_code=429, query=query
+            )
         try:
             if self._uses_post(params):
                 response = await self._http.post(
@@ -156,6 +173,9 @@ class HttpPrometheusClient:
 
     def _read(self, response: httpx.Response, *, query: str) -> tuple[Any, tuple[str, ...]]:
         status = response.status_code
+        if status == 429:
+            delay = _retry_after_seconds(response.headers.get("Retry-After"), now=self._clock())
+            self._retry_after = self._clock() + min(delay, self._config.max_retry_after_seconds)
         try:
             envelope = parse_envelope(response.content)
         except PrometheusResponseError as exc:
@@ -171,6 +191,19 @@ class HttpPrometheusClient:
             return parse_query_data(data, warnings=warnings)
         except PrometheusResponseError as exc:
             raise PrometheusResponseError(exc.message, query=query) from exc
+
+
+def _retry_after_seconds(header: str | None, *, now: float) -> float:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date); 0 if absent or bad."""
+    if not header:
+        return 0.0
+    text = header.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        return max(0.0, parsedate_to_datetime(text).timestamp() - now)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _status_error(

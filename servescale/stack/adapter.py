@@ -30,9 +30,18 @@ class AdapterProcess:
 
 @contextmanager
 def running_adapter(
-    prometheus_url: str, *, extra: Sequence[str] = (), log: Path | None = None
+    prometheus_url: str,
+    *,
+    extra: Sequence[str] = (),
+    log: Path | None = None,
+    port: int | None = None,
+    health_port: int | None = None,
+    pods_from_prometheus: bool = True,
+    ready_timeout: float = 30.0,
 ) -> Iterator[AdapterProcess]:
-    port, health = free_port(), free_port()
+    """``servescale serve`` until the block ends; ``port``/``health_port`` fixed for a restart test."""
+    port = port or free_port()
+    health = health_port or free_port()
     args = [
         sys.executable,
         "-m",
@@ -43,14 +52,14 @@ def running_adapter(
         f"--insecure-port={port}",
         f"--health-port={health}",
         "--health-bind-address=127.0.0.1",
-        "--pods-from-prometheus",
+        "--pods-from-prometheus" if pods_from_prometheus else "--no-pods-from-prometheus",
         "--log-level=warning",
         *extra,
     ]
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env={**os.environ})
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + ready_timeout
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"servescale serve exited with {process.returncode}")
@@ -60,7 +69,7 @@ def running_adapter(
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("servescale serve not ready after 30 s")
+                raise RuntimeError(f"servescale serve not ready after {ready_timeout:.0f} s")
             time.sleep(0.2)
         yield AdapterProcess(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{health}", process)
     finally:

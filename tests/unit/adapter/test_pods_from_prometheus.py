@@ -6,7 +6,7 @@ import pytest
 
 from metrics_adapter.kube import parse_selector
 from metrics_adapter.pods import PodIndex
-from metrics_adapter.pods.prometheus_source import PrometheusPodSource, build_index
+from metrics_adapter.pods.prometheus_source import PodSourceEmptyError, PrometheusPodSource, build_index
 from metrics_adapter.promql import (
     FakePrometheus,
     InstantVector,
@@ -153,4 +153,24 @@ async def test_source_is_unsynced_until_first_refresh_and_keeps_snapshot_on_fail
     fake.fail_with(PrometheusUnavailableError("down"))
     with pytest.raises(PrometheusUnavailableError):
         await source.refresh()
+    assert len(source.select("ml", parse_selector("app=llama"))) == 2
+
+
+async def test_an_empty_kube_pod_info_is_a_failed_refresh_not_an_empty_cluster() -> None:
+    """Prometheus restarted with an empty TSDB knows no pods; that must not empty the cache."""
+    fake = FakePrometheus()
+    fake.on_query(Selector("kube_pod_info"), InstantVector())
+    fake.on_query(Selector("kube_pod_labels"), LABELS)
+    fake.on_query(Selector("kube_pod_status_ready", (eq("condition", "true"),)), READY)
+    fake.on_query(Selector("kube_pod_owner"), InstantVector())
+    source = PrometheusPodSource(fake, interval=60)
+    with pytest.raises(PodSourceEmptyError):
+        await source.refresh()
+    assert source.synced is False
+    fake.on_query(Selector("kube_pod_info"), INFO)
+    await source.refresh()
+    fake.on_query(Selector("kube_pod_info"), InstantVector())
+    with pytest.raises(PodSourceEmptyError):
+        await source.refresh()
+    assert source.synced is True
     assert len(source.select("ml", parse_selector("app=llama"))) == 2

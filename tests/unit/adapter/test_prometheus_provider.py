@@ -19,6 +19,7 @@ from metrics_adapter.promql import (
     InstantVector,
     Labels,
     PrometheusQueryError,
+    PrometheusResponseError,
     PrometheusUnavailableError,
     RecordedQuery,
     Sample,
@@ -250,3 +251,49 @@ async def test_external_metric_sums_series_and_misses_are_404() -> None:
         await p2.get_external(
             parse_external_metric_path("/apis/external.metrics.k8s.io/v1beta1/namespaces/ml/nope")
         )
+
+
+async def test_an_unintelligible_answer_is_503_and_counted_as_response_error() -> None:
+    fake = FakePrometheus(strict=False)
+    fake.fail_with(PrometheusResponseError("malformed Prometheus response: '<html>'"))
+    registry = CollectorRegistry()
+    p = PrometheusProvider(
+        default_catalogue(), fake, pods=pods(2), metrics=AdapterMetrics(registry), clock=lambda: NOW
+    )
+    with pytest.raises(UpstreamUnavailableError, match="unintelligible"):
+        await p.get_custom(custom("/namespaces/ml/pods/*/istio_requests_per_second", "app=llama"))
+    errors = registry.get_sample_value(
+        "servescale_adapter_prometheus_query_errors_total", {"kind": "response"}
+    )
+    assert errors == 1
+
+
+async def test_samples_from_the_future_are_left_out_and_warnings_counted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    index = pods(3)
+    names = [p.name for p in index.pods("ml")]
+    answer = InstantVector(
+        (
+            Sample(Labels(pod=names[0]), NOW + 25, 1.0),  # within the clock-skew tolerance
+            Sample(Labels(pod=names[1]), NOW + 31, 2.0),
+            Sample(Labels(pod=names[2]), NOW + 3600, 3.0),
+        ),
+        warnings=("partial response",),
+    )
+    fake = FakePrometheus(strict=False)
+    fake.on_any_query(lambda q: answer)
+    registry = CollectorRegistry()
+    p = PrometheusProvider(
+        default_catalogue(), fake, pods=index, metrics=AdapterMetrics(registry), clock=lambda: NOW
+    )
+    values = await p.get_custom(custom("/namespaces/ml/pods/*/istio_requests_per_second", "app=llama"))
+    assert [(v.described.name, v.value) for v in values] == [(names[0], Decimal("1.0"))]
+    left_out = registry.get_sample_value(
+        "servescale_adapter_values_left_out_total",
+        {"metric": "istio_requests_per_second", "reason": "future"},
+    )
+    assert left_out == 2
+    assert registry.get_sample_value("servescale_adapter_prometheus_query_warnings_total") == 1
+    assert "partial response" in caplog.text
+    assert "2 future" in caplog.text

@@ -395,3 +395,35 @@ async def test_invalid_arguments_send_nothing(
 def test_invalid_config(config: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         PrometheusConfig(**config)
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "quiet_for"),
+    [
+        pytest.param("2", 2.0, id="seconds"),
+        pytest.param("Thu, 01 Jan 1970 00:16:43 GMT", 3.0, id="http-date"),
+        pytest.param("3600", 5.0, id="capped"),
+        pytest.param(None, 0.0, id="absent"),
+    ],
+)
+async def test_429_silences_the_client_for_retry_after(retry_after: str | None, quiet_for: float) -> None:
+    now = [1000.0]
+    headers = {"Retry-After": retry_after} if retry_after else {}
+    responses = [httpx.Response(429, text="slow down", headers=headers), _vector()]
+    recorder = Recorder(lambda request: responses.pop(0) if len(responses) > 1 else responses[0])
+    client = HttpPrometheusClient(
+        PrometheusConfig(BASE, max_retry_after_seconds=5),
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)),
+        clock=lambda: now[0],
+    )
+    with pytest.raises(PrometheusUnavailableError, match="HTTP 429"):
+        await client.query("up")
+    if quiet_for:
+        now[0] += quiet_for - 0.1
+        with pytest.raises(PrometheusUnavailableError, match="rate-limited") as caught:
+            await client.query("up")
+        assert caught.value.status_code == 429
+        assert len(recorder.requests) == 1, "nothing sent while Retry-After runs"
+        now[0] += 0.1
+    assert isinstance(await client.query("up"), InstantVector)
+    assert len(recorder.requests) == 2
