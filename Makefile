@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all venv install tools lint typecheck layers unit test demo bench clean image
+.PHONY: all venv install tools lint typecheck layers unit test demo bench clean image deploy-generated
 
 all: test
 
@@ -51,3 +51,7 @@ clean:
 image: $(STAMP) tools
 	bash scripts/build-image.sh
 	SERVESCALE_IMAGE_TEST=1 $(BIN)/pytest -q tests/integration/test_image.py
+
+# Rewrite deploy/overlays/prometheus-operator/generated/ after a change to the rules or dashboards.
+deploy-generated: $(STAMP)
+	$(BIN)/python -m servescale.deploy.refresh deploy

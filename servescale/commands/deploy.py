@@ -13,7 +13,6 @@ image reference, SLOs for an overlay without rules) exits 2 naming it; kubectl f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +21,7 @@ import typer
 from alerts.config import AlertsConfig, AlertsConfigError, load_alerts_config
 from metrics_adapter.catalogue import Catalogue, CatalogueError, load_config
 from servescale.commands.cli_input import EXIT_FAILED, fail, load_slo_files
+from servescale.deploy.dashboard_slot import dashboard_source
 from servescale.deploy.image_ref import parse_image_ref
 from servescale.deploy.output import manifest_stream, write_manifests
 from servescale.deploy.render import (
@@ -34,19 +34,11 @@ from servescale.deploy.render import (
     has_generated_slot,
     render_overlay,
 )
-from servescale.deploy.slot import DashboardSource
-from slo.spec import SLO
 
 __all__ = ["DEFAULT_DEPLOY_DIR", "register"]
 
 # The checkout's deploy/ (next to the packages); --deploy-dir names another copy.
 DEFAULT_DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy"
-DASHBOARD_FOLDER = "ServeScale"
-
-
-def _dashboards(catalogue: Catalogue, slos: Sequence[SLO]) -> DashboardSource:
-    """The Grafana dashboard ConfigMaps for these inputs (none until the dashboards export is wired)."""
-    return lambda namespace: ()
 
 
 def _alerts_config(path: Path | None) -> AlertsConfig:
@@ -106,7 +98,7 @@ def render_command(
         slos=tuple(specs),
         alerts_config=_alerts_config(alerts_config),
         image=ref,
-        dashboards=_dashboards(catalogue, specs),
+        dashboards=dashboard_source(catalogue, specs),
     )
     try:
         objects = render_overlay(deploy_dir, overlay, inputs, renderer=renderer)

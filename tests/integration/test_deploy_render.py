@@ -26,12 +26,13 @@ import yaml
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from alerts.config import AlertsConfig
+from dashboards.board import Board
+from dashboards.lint import known_metrics, lint_board
 from metrics_adapter.catalogue import load_config
 from metrics_adapter.promql import PrometheusConfig
 from servescale.cli import app
+from servescale.deploy.refresh import write_default_slot
 from servescale.deploy.render import overlay_names
-from servescale.deploy.slot import write_generated
 from servescale.stack.ports import free_port
 from servescale.stack.prometheus import PrometheusServer
 from tests.integration.deploy_objects import restricted_violations, validate_object
@@ -369,11 +370,39 @@ def test_alertmanager_secret_passes_amtool(rendered: dict[str, str], tmp_path: P
     assert {r["name"] for r in routes["receivers"]} >= {"ml-oncall", "ml-team", "audit-log"}
 
 
+def test_dashboard_configmaps_for_the_grafana_sidecar_pass_the_dashboard_lint(
+    rendered: dict[str, str],
+) -> None:
+    objects = objects_of(rendered["prometheus-operator"])
+    boards = [
+        o for o in find(objects, "ConfigMap") if o["metadata"].get("labels", {}).get("grafana_dashboard")
+    ]
+    assert len(boards) >= 4, "serving, GPU, autoscaling and SLO boards"
+    known = known_metrics(load_config(None))
+    titles = []
+    for configmap in boards:
+        assert configmap["metadata"]["labels"]["grafana_dashboard"] == "1"
+        assert configmap["metadata"]["annotations"], "the sidecar's folder annotation"
+        ((key, text),) = configmap["data"].items()
+        model = json.loads(text)
+        assert key == f"{model['uid']}.json"
+        assert lint_board(Board(uid=model["uid"], title=model["title"], model=model), known) == []
+        titles.append(model["title"])
+    slo_board = next(
+        json.loads(c["data"][next(iter(c["data"]))]) for c in boards if "slo" in c["metadata"]["name"]
+    )
+    assert "llama" in json.dumps(slo_board), "the SLO board shows the SLOs rendered"
+    assert len(set(titles)) == len(titles)
+
+
 def test_checked_in_generated_slot_is_the_default_rendering(tmp_path: Path) -> None:
     checked_in = DEPLOY / "overlays/prometheus-operator/generated"
-    write_generated(tmp_path / "generated", slos=(), alerts_config=AlertsConfig(), dashboards=lambda ns: ())
-    fresh = {p.name: p.read_text() for p in (tmp_path / "generated").iterdir()}
-    assert {p.name: p.read_text() for p in checked_in.iterdir()} == fresh
+    write_default_slot(tmp_path)
+    fresh = {p.name: p.read_text() for p in tmp_path.iterdir()}
+    stale = {p.name: p.read_text() for p in checked_in.iterdir()}
+    assert stale == fresh, (
+        "deploy/overlays/prometheus-operator/generated is stale: run `make deploy-generated`"
+    )
 
 
 @pytest.fixture(scope="module")
