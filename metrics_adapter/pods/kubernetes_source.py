@@ -2,7 +2,9 @@
 
 Uses the official ``kubernetes`` client, which is synchronous, in a daemon thread; the snapshot
 is swapped atomically so readers never lock. On a watch error (410 Gone, dropped connection) it
-re-lists after ``retry_seconds``. Knows nothing about metrics or Prometheus.
+re-lists after ``retry_seconds``; a watch that ends (timeout, or a connection closed mid-stream) is
+followed by a fresh LIST at once, since events may have been lost. Each LIST and each end is logged.
+Knows nothing about metrics or Prometheus.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ class KubernetesPodWatcher:
             result = self._core.list_pod_for_all_namespaces()
         self._pods = {(p.metadata.namespace, p.metadata.name): pod_info_from_object(p) for p in result.items}
         self._publish()
+        log.info("pod cache listed %d pods", len(self._pods))
         return str(result.metadata.resource_version)
 
     def _publish(self) -> None:
@@ -133,6 +136,9 @@ class KubernetesPodWatcher:
                     if self._stop.is_set():
                         return
                     self._apply(event["type"], event["object"])
+                if not self._stop.is_set():
+                    # A timeout, or a connection the server or a proxy closed: events may be lost.
+                    log.info("pod watch ended after resourceVersion %s, re-listing", resource_version)
             except Exception as exc:  # the watch must survive any API or network failure
                 log.warning("pod watch failed, re-listing in %.0fs: %s", self._retry, exc)
                 if self._on_error is not None:
