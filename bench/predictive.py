@@ -3,7 +3,7 @@
 One closed-loop simulation per policy on the same load (daily and weekly seasonality, noise, two
 unannounced spikes, 180 s pod start-up), the exact HPA every 15 s: the reactive HPA of
 examples/hpa/gpu-week-hpa.yaml, the same HPA with the forecast metric beside it (horizon = start-up
-+ sync period = 195 s, refitted hourly on the two weeks before), and a fixed fleet sized for the
++ sync period = 195 s, refitted every 5 minutes on the last two weeks), and a fixed fleet sized for the
 history's peak. Prints the policy table, writes the PNG, and ends with the line
 ``predictive vs reactive: N % fewer SLO-violating minutes, M % more GPU-hours``.
 

@@ -18,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
+from autoscaler.forecast.service import ForecastService
 from dashboards import Board, BoardInputs, build_boards
 from dashboards.router import create_dashboards_router
 from metrics_adapter.api import create_health_app, create_metrics_api
@@ -40,7 +41,10 @@ from metrics_adapter.pods import PodLister
 from metrics_adapter.pods.prometheus_source import PrometheusPodSource
 from metrics_adapter.prometheus_provider import PrometheusProvider
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusClient
+from metrics_adapter.provider import MetricsProvider
 from metrics_adapter.self_metrics import AdapterMetrics
+from servescale.forecast_provider import ForecastingProvider
+from servescale.forecasting import build_forecast_service
 from servescale.settings import ServeSettings, SettingsError
 from slo.evaluation import SLOEvaluator
 from slo.evaluation_cache import CachedStatus
@@ -75,6 +79,7 @@ def create_apps(
     request_auth: RequestAuth | None = None,
     requestheader: RequestHeaderSettings | None = None,
     boards: Sequence[Board] = (),
+    forecasts: ForecastService | None = None,
 ) -> ServiceApps:
     """Build every app around one provider; ``request_auth`` is required for the secure port.
 
@@ -84,6 +89,7 @@ def create_apps(
     provider = PrometheusProvider(
         catalogue, client, pods=pods, metrics=metrics, cache_ttl=settings.cache_ttl_seconds
     )
+    served: MetricsProvider = provider if forecasts is None else ForecastingProvider(provider, forecasts)
 
     def ready() -> tuple[bool, str]:
         return (True, "") if pods.synced else (False, "pod cache not synced yet")
@@ -97,10 +103,10 @@ def create_apps(
         installer = install_kubernetes_auth(
             request_auth, public_paths=PUBLIC_PATHS, requestheader=requestheader
         )
-        apps.secure = create_metrics_api(provider, metrics=metrics, middleware=[installer])
+        apps.secure = create_metrics_api(served, metrics=metrics, middleware=[installer])
     if settings.insecure_port is not None:
         check_insecure_bind(settings.insecure_bind_address)
-        apps.insecure = create_metrics_api(provider, metrics=metrics)
+        apps.insecure = create_metrics_api(served, metrics=metrics)
     for app in (apps.secure, apps.insecure):
         if app is not None:
             app.include_router(create_dashboards_router(boards))
@@ -209,6 +215,11 @@ async def run_service(
         auth_settings = AuthSettings(requestheader=requestheader, client_ca_file=settings.client_ca_file)
         if settings.secure_port is not None and review is not None:
             request_auth = build_request_auth(auth_settings, review_client=review)
+        forecasts = (
+            None
+            if settings.forecast_config is None
+            else build_forecast_service(settings.forecast_config, catalogue=catalogue, client=client)
+        )
         apps = create_apps(
             settings,
             catalogue=catalogue,
@@ -218,6 +229,7 @@ async def run_service(
             request_auth=request_auth,
             requestheader=requestheader,
             boards=_boards(catalogue, settings.slo_file),
+            forecasts=forecasts,
         )
         configs = []
         if apps.secure is not None and settings.secure_port is not None:
@@ -256,6 +268,8 @@ async def run_service(
                 )
             )
         background: list[asyncio.Task[None]] = [asyncio.create_task(pods_task(), name="pod-cache")]
+        if forecasts is not None:
+            background.append(asyncio.create_task(forecasts.run(), name="forecast-refit"))
         if settings.slo_file is not None:
             slo_status = _slo_status(settings.slo_file, client, registry)
             for app in (apps.secure, apps.insecure):

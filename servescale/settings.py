@@ -47,6 +47,7 @@ class ServeSettings:
     cache_ttl_seconds: float = 5.0
     slo_file: Path | None = None
     slo_interval_seconds: float = 60.0
+    forecast_config: Path | None = None
     log_level: str = "info"
 
     def __post_init__(self) -> None:
@@ -58,6 +59,8 @@ class ServeSettings:
             raise SettingsError(f"--config: {self.config_file} does not exist")
         if self.slo_file is not None and not self.slo_file.is_file():
             raise SettingsError(f"--slos: {self.slo_file} does not exist")
+        if self.forecast_config is not None and not self.forecast_config.is_file():
+            raise SettingsError(f"--forecast-config: {self.forecast_config} does not exist")
 
 
 def in_cluster_kube_api() -> KubeApiConfig | None:

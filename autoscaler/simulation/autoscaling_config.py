@@ -22,7 +22,7 @@ Shape (camelCase keys, unknown keys refused)::
         step: 5m
         seasons: [1d, 1w]
         maxError: 0.25
-        refitEvery: 15m
+        refitEvery: 5m
 
 Only the shape and the ranges of the autoscaling/v2 API are checked here (windows 0..3600 s,
 periods 1..1800 s, positive values, ``minReplicas <= maxReplicas``); ``hpa_manifests`` checks the
@@ -136,7 +136,7 @@ class ForecastModel(_Model):
     step: Annotated[str, Field(pattern=_DURATION)] = "5m"
     seasons: Annotated[list[Annotated[str, Field(pattern=_DURATION)]], Field(min_length=1)] = ["1d", "1w"]
     max_error: Annotated[float, Field(gt=0, le=1)] = 0.25
-    refit_every: Annotated[str, Field(pattern=_DURATION)] = "15m"
+    refit_every: Annotated[str, Field(pattern=_DURATION)] = "5m"
 
 
 class AutoscalingSection(_Model):

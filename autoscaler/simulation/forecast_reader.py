@@ -42,7 +42,7 @@ __all__ = ["ForecastOptions", "ForecastingReader"]
 @dataclass(frozen=True)
 class ForecastOptions:
     horizon_seconds: float
-    refit_seconds: float = 3_600.0
+    refit_seconds: float = 300.0
     search_seconds: float = DAY
     history_seconds: float = 15 * DAY
     sample_seconds: float = 60.0

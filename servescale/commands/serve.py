@@ -56,6 +56,10 @@ def register(app: typer.Typer) -> None:
         cache_ttl: Annotated[float, Opt(help="Seconds a query result is reused.")] = 5.0,
         slos: Annotated[Path | None, Opt(help="SLO specs: serve /slo/v1/status and slo_* gauges.")] = None,
         slo_interval: Annotated[float, Opt(help="Seconds between SLO evaluations.")] = 60.0,
+        forecast_config: Annotated[
+            Path | None,
+            Opt(help="Autoscaling config: serve the request-rate forecast of its predictive workloads."),
+        ] = None,
         log_level: Annotated[str, Opt(help="debug, info, warning, error.")] = "info",
     ) -> None:
         """Serve custom.metrics.k8s.io and external.metrics.k8s.io from Prometheus."""
@@ -92,6 +96,7 @@ def register(app: typer.Typer) -> None:
                 cache_ttl_seconds=cache_ttl,
                 slo_file=slos,
                 slo_interval_seconds=slo_interval,
+                forecast_config=forecast_config,
                 log_level=log_level.lower(),
             )
             asyncio.run(run_service(settings))
