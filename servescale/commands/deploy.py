@@ -1,14 +1,16 @@
 """``servescale deploy render``: the kustomize tree under ``deploy/`` filled in and built.
 
 ``deploy render [--overlay NAME] [--config F] [--slos F ...] [--alerts-config F] [--image REF]
---out DIR|-`` puts the catalogue (``--config``) into the adapter's ConfigMap, and into an overlay
-with a ``generated/`` slot (``prometheus-operator``) the PrometheusRules for ``--slos`` and the
-autoscaling alerts, the Alertmanager Secret from the routes of ``--alerts-config`` and the Grafana
-dashboard ConfigMaps; ``--image`` replaces the adapter's image. ``kubectl kustomize`` builds the
-result when it is on PATH, otherwise the builtin builder does (``--renderer`` picks one).
+[--prometheus-url URL] --out DIR|-``: the catalogue (``--config``) goes into the adapter's
+ConfigMap; into an overlay with a ``generated/`` slot (``prometheus-operator``) go the
+PrometheusRules for ``--slos`` and the autoscaling alerts, the Alertmanager Secret from the routes
+of ``--alerts-config`` and the Grafana dashboard ConfigMaps; ``--image`` and ``--prometheus-url``
+replace the adapter's image and Prometheus. ``kubectl kustomize`` builds the result when it is on
+PATH, otherwise the builtin builder does (``--renderer`` picks one).
 
 Bad input (an unknown overlay, a catalogue, SLO or alerts file that does not load, a malformed
-image reference, SLOs for an overlay without rules) exits 2 naming it; kubectl failing exits 1.
+image reference or Prometheus URL, SLOs for an overlay without rules) exits 2 naming it; kubectl
+failing exits 1.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import typer
 
 from alerts.config import AlertsConfig, AlertsConfigError, load_alerts_config
 from metrics_adapter.catalogue import Catalogue, CatalogueError, load_config
+from metrics_adapter.promql import PrometheusConfig
 from servescale.commands.cli_input import EXIT_FAILED, fail, load_slo_files
 from servescale.deploy.dashboard_slot import dashboard_source
 from servescale.deploy.image_ref import parse_image_ref
@@ -73,6 +76,9 @@ def render_command(
         Path | None, typer.Option(help="Alerts configuration (rule options, Alertmanager routes).")
     ] = None,
     image: Annotated[str | None, typer.Option(help="Adapter image, name:tag or name@sha256:...")] = None,
+    prometheus_url: Annotated[
+        str | None, typer.Option(help="Prometheus the adapter queries, as its --prometheus-url.")
+    ] = None,
     renderer: Annotated[Renderer, typer.Option(help="kubectl, builtin, or auto (kubectl when on PATH).")] = (
         Renderer.AUTO
     ),
@@ -91,6 +97,11 @@ def render_command(
         ref = None if image is None else parse_image_ref(image)
     except ValueError as exc:
         fail(f"--image {exc}")
+    if prometheus_url is not None:
+        try:
+            PrometheusConfig(base_url=prometheus_url)
+        except ValueError as exc:
+            fail(f"--prometheus-url: {exc}")
     catalogue, config_text = _catalogue(config)
     specs = load_slo_files(list(slos or []))
     inputs = DeployInputs(
@@ -98,6 +109,7 @@ def render_command(
         slos=tuple(specs),
         alerts_config=_alerts_config(alerts_config),
         image=ref,
+        prometheus_url=prometheus_url,
         dashboards=dashboard_source(catalogue, specs),
     )
     try:

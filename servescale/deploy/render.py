@@ -1,9 +1,10 @@
 """Render an overlay of ``deploy/`` with the user's inputs: copy the tree, fill it in, build it.
 
-The tree is copied to a temporary directory, so the checked-in files never change; the copy gets the
-catalogue ConfigMap, the generated objects of overlays that have a ``generated/`` slot, and an
-``images`` entry for ``--image``; then ``kubectl kustomize`` builds it when it is on PATH (or when
-asked), otherwise :func:`servescale.deploy.kustomize.build` does, with the same result.
+The tree is copied to a temporary directory, so the checked-in files never change. The copy gets
+the catalogue ConfigMap, the adapter's ``--prometheus-url``, the generated objects of overlays with
+a ``generated/`` slot, and an ``images`` entry for ``--image``; then ``kubectl kustomize`` builds
+it when it is on PATH (or when asked), otherwise :func:`servescale.deploy.kustomize.build` does,
+with the same result.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ __all__ = [
 BASE = "base"
 BASE_IMAGE = "servescale"
 GENERATED = "generated"
+PROMETHEUS_URL_FLAG = "--prometheus-url="
 
 
 class Renderer(StrEnum):
@@ -74,6 +76,7 @@ class DeployInputs:
     slos: tuple[SLO, ...] = ()
     alerts_config: AlertsConfig = field(default_factory=AlertsConfig)
     image: ImageRef | None = None
+    prometheus_url: str | None = None
     dashboards: DashboardSource = _no_dashboards
 
 
@@ -105,8 +108,20 @@ def _set_image(kustomization: Path, image: ImageRef) -> None:
     kustomization.write_text(dump_yaml(spec, header=HEADER), encoding="utf-8")
 
 
+def _set_prometheus_url(deployment: Path, url: str) -> None:
+    document = yaml.safe_load(deployment.read_text(encoding="utf-8"))
+    for container in document["spec"]["template"]["spec"]["containers"]:
+        args = container.get("args", [])
+        for index, arg in enumerate(args):
+            if arg.startswith(PROMETHEUS_URL_FLAG):
+                args[index] = f"{PROMETHEUS_URL_FLAG}{url}"
+    deployment.write_text(dump_yaml(document, header=HEADER), encoding="utf-8")
+
+
 def _fill(tree: Path, overlay: str, inputs: DeployInputs) -> Path:
     target = overlay_dir(tree, overlay)
+    if inputs.prometheus_url is not None:
+        _set_prometheus_url(tree / BASE / "deployment.yaml", inputs.prometheus_url)
     if inputs.config_text is not None:
         configmap = dump_yaml(configmap_document(inputs.config_text), header=HEADER)
         (tree / BASE / "configmap.yaml").write_text(configmap, encoding="utf-8")

@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 OVERLAYS = overlay_names(DEPLOY)
 IMAGE = "registry.example.com/ml/servescale:1.2.3"
+PROMETHEUS = "http://kube-prometheus-stack-prometheus.monitoring.svc:9090"
 # What each overlay is rendered with: every kind of input reaches some overlay.
 INPUTS: dict[str, list[str]] = {
     "base": ["--config", str(ROOT / "examples/config/servescale.yaml")],
@@ -55,6 +56,8 @@ INPUTS: dict[str, list[str]] = {
         str(ROOT / "tests/golden/alerts/config.yaml"),
         "--image",
         IMAGE,
+        "--prometheus-url",
+        PROMETHEUS,
     ],
     "cert-manager": [],
     "istio-kserve": [],
@@ -324,6 +327,11 @@ def test_rendered_inputs_are_filled_in(rendered: dict[str, str]) -> None:
     assert one(base, "ConfigMap", "servescale-config")["data"]["config.yaml"] == config_text
     operator = objects_of(rendered["prometheus-operator"])
     assert adapter_container(operator)["image"] == IMAGE
+    assert flag(adapter_container(operator)["args"], "--prometheus-url") == PROMETHEUS
+    assert (
+        flag(adapter_container(base)["args"], "--prometheus-url")
+        == "http://prometheus-k8s.monitoring.svc:9090"
+    )
     assert adapter_container(base)["image"] == "servescale:0.1.0"
     rules = {r["metadata"]["name"] for r in find(operator, "PrometheusRule")}
     assert "servescale-autoscaling" in rules
@@ -502,6 +510,7 @@ def test_example_hpas_name_metrics_the_adapter_serves(rendered: dict[str, str], 
         pytest.param(["--config", "examples/slos/llama.yaml"], "invalid --config", id="bad-catalogue"),
         pytest.param(["--image", "servescale"], "give a tag or a digest", id="image-without-tag"),
         pytest.param(["--image", "Servescale:1"], "is not an image name", id="image-upper-case"),
+        pytest.param(["--prometheus-url", "prometheus:9090"], "--prometheus-url", id="url-without-scheme"),
         pytest.param(
             ["--overlay", "prometheus-operator", "--alerts-config", "examples/slos/llama.yaml"],
             "invalid alerts config",
