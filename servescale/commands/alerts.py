@@ -52,6 +52,9 @@ def render_command(
         _fail(str(exc))
     for path in written:
         typer.echo(str(path))
+    if settings.alertmanager is None:
+        reason = "no --config given" if config is None else f"{config} has no alertmanager: section"
+        typer.echo(f"no alertmanager.yaml written: {reason} (see examples/config/alerts.yaml)", err=True)
     if tests:
         for line in describe_test_inputs(specs, settings):
             typer.echo(line, err=True)

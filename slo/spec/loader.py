@@ -1,7 +1,9 @@
 """Load SLO specs from YAML text or files, detecting the format.
 
-- OpenSLO v1: documents with ``apiVersion: openslo/v1`` (multi-document YAML).
-- Sloth: ``version: prometheus/v1`` or ``apiVersion: sloth.slok.dev/v1`` (``PrometheusServiceLevel``).
+- OpenSLO v1: documents with ``apiVersion: openslo/v1`` (multi-document YAML; a document may also be
+  a list of objects, as the OpenSLO SDK reads them).
+- Sloth: ``version: prometheus/v1`` or ``apiVersion: sloth.slok.dev/v1`` (``PrometheusServiceLevel``),
+  one or several documents (Sloth's multi-file specs); issues then name ``document[N]``.
 - ServeScale's own format otherwise (a mapping with ``slos:``; ``apiVersion: servescale/v1`` optional).
 
 Sloth specs, and OpenSLO SLOs without a ``timeWindow``, get ``default_period`` (30 days unless given).
@@ -16,6 +18,7 @@ from typing import Any
 import yaml
 
 from ..window import RollingWindow
+from .convert import check_unique
 from .errors import SpecError, SpecIssue
 from .model import SLO, SpecFormat
 from .native import convert_native
@@ -29,9 +32,37 @@ DEFAULT_PERIOD = RollingWindow(30 * 86_400)
 
 def _documents(text: str) -> list[Any]:
     try:
-        return [document for document in yaml.safe_load_all(text) if document is not None]
+        documents = [document for document in yaml.safe_load_all(text) if document is not None]
     except yaml.YAMLError as exc:
         raise SpecError([SpecIssue("", "", f"invalid YAML: {exc}")]) from exc
+    flat: list[Any] = []
+    for document in documents:
+        is_list = isinstance(document, list)
+        flat.extend(document if is_list and any(is_openslo(item) for item in document) else [document])
+    return flat
+
+
+def _sloth_documents(documents: list[Any], *, period: RollingWindow) -> tuple[SLO, ...]:
+    if len(documents) == 1:
+        return convert_sloth(documents[0], period=period)
+    issues: list[SpecIssue] = []
+    built: list[tuple[str, SLO]] = []
+    for number, document in enumerate(documents):
+        where = f"document[{number}]"
+        if not is_sloth(document):
+            issues.append(SpecIssue(where, "", "not a Sloth spec (every document of the file must be one)"))
+            continue
+        try:
+            built.extend((where, slo) for slo in convert_sloth(document, period=period))
+        except SpecError as exc:
+            issues.extend(
+                SpecIssue(f"{where} {issue.where}".rstrip(), issue.field, issue.message)
+                for issue in exc.issues
+            )
+    issues.extend(check_unique(built))
+    if issues:
+        raise SpecError(issues)
+    return tuple(slo for _, slo in built)
 
 
 def detect_format(documents: list[Any]) -> SpecFormat:
@@ -50,10 +81,10 @@ def load_slos(text: str, *, default_period: RollingWindow = DEFAULT_PERIOD) -> t
     kind = detect_format(documents)
     if kind == SpecFormat.OPENSLO:
         return convert_openslo(documents, period=default_period)
+    if kind == SpecFormat.SLOTH:
+        return _sloth_documents(documents, period=default_period)
     if len(documents) > 1:
         raise SpecError([SpecIssue("", "", f"a {kind} spec is a single YAML document, got {len(documents)}")])
-    if kind == SpecFormat.SLOTH:
-        return convert_sloth(documents[0], period=default_period)
     return convert_native(documents[0])
 
 

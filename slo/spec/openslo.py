@@ -8,6 +8,7 @@
   ``DataSource`` its ``metricSourceRef`` names).
 - ``timeWindow``: rolling shorthand or calendar ``1M``/``1Q`` with ``startTime`` and ``timeZone``.
 - ``budgetingMethod`` Occurrences, or Timeslices with ``timeSliceTarget`` and ``timeSliceWindow``.
+- The annotation ``servescale.dev/group-by`` (SLO or SLI metadata) sets the labels a ratio SLI keeps.
 - ``alertPolicies`` (inline or ``alertPolicyRef``), each with one ``burnrate`` condition (inline or
   ``conditionRef``), become explicit burn-rate tiers: severity page|ticket, factor = ``threshold``,
   long window = ``lookbackWindow``, short window = long/12, ``alertAfter`` = the rule's ``for``.
@@ -25,6 +26,7 @@ from ..burn_rate import BurnRateWindow, Severity
 from ..window import RollingWindow, Window
 from .convert import at_field, check_unique, labels_at, objective_at, validate_model
 from .errors import FieldError, SpecError, SpecIssue
+from .group_by import OPENSLO_GROUP_BY, apply_group_by, parse_group_by
 from .model import SLO, Alerting, AlertRoute, Occurrences, SpecFormat, Timeslices, check_name
 from .openslo_schema import (
     KINDS,
@@ -46,6 +48,9 @@ __all__ = ["API_VERSION", "convert_openslo", "is_openslo"]
 
 API_VERSION = "openslo/v1"
 Index = dict[str, dict[str, OpenSLOObject]]
+# Nothing refers to a Service by name here (``spec.service`` is kept as text), so two Service objects
+# of one name (e.g. one per environment, told apart by labels) are not ambiguous.
+_UNREFERENCED = frozenset({"Service"})
 
 
 def is_openslo(document: Any) -> bool:
@@ -64,13 +69,18 @@ def _index(documents: Sequence[Any]) -> tuple[Index, list[SpecIssue]]:
             continue
         where = f'{where} {obj.kind} "{obj.metadata.name}"'
         if obj.api_version != API_VERSION:
-            issues.append(
-                SpecIssue(where, "apiVersion", f"only {API_VERSION} is supported, got {obj.api_version!r}")
-            )
+            hint = f"only {API_VERSION} is supported, got {obj.api_version!r}"
+            if obj.api_version == "openslo/v1alpha":
+                hint += (
+                    " (in v1: timeWindows count/unit -> timeWindow duration, objectives[].ratioMetrics"
+                    " -> spec.indicator.spec.ratioMetric with metricSource type and spec.query)"
+                )
+            issues.append(SpecIssue(where, "apiVersion", hint))
         elif obj.kind not in index:
             issues.append(SpecIssue(where, "kind", f"must be one of {', '.join(KINDS)}"))
         elif obj.metadata.name in index[obj.kind]:
-            issues.append(SpecIssue(where, "metadata.name", f"duplicate {obj.kind} name"))
+            if obj.kind not in _UNREFERENCED:
+                issues.append(SpecIssue(where, "metadata.name", f"duplicate {obj.kind} name"))
         else:
             index[obj.kind][obj.metadata.name] = obj
     return index, issues
@@ -87,13 +97,18 @@ def _query(holder: MetricHolder, field: str, index: Index) -> str:
     source = holder.metric_source
     kind = source.type
     if source.metric_source_ref is not None:
+        # The DataSource is only read for its type: with ``type`` given, it may live in another file.
         ref = index["DataSource"].get(source.metric_source_ref)
-        if ref is None:
-            raise FieldError(f"{field}.metricSourceRef", f'no DataSource named "{source.metric_source_ref}"')
-        ds = validate_model(
-            DataSourceSpec, ref.spec, where=f'DataSource "{ref.metadata.name}"', prefix="spec"
-        )
-        kind = kind or ds.type
+        if ref is None and kind is None:
+            raise FieldError(
+                f"{field}.metricSourceRef",
+                f'no DataSource named "{source.metric_source_ref}" (or give the metric source a type)',
+            )
+        if ref is not None:
+            ds = validate_model(
+                DataSourceSpec, ref.spec, where=f'DataSource "{ref.metadata.name}"', prefix="spec"
+            )
+            kind = kind or ds.type
     if kind is None or kind.lower() != "prometheus":
         raise FieldError(f"{field}.type", f"only Prometheus metric sources are supported, got {kind!r}")
     query = source.spec.get("query")
@@ -127,18 +142,28 @@ def _sli(spec: SLISpec, field: str, objective: ObjectiveModel, index: Index) -> 
     return at_field(base, lambda: RatioSLI(total, good=good, bad=bad, counter=ratio.counter))
 
 
-def _sli_spec(spec: SLOSpec, index: Index, *, where: str) -> tuple[SLISpec, str]:
+def _sli_spec(spec: SLOSpec, index: Index, *, where: str) -> tuple[SLISpec, str, Metadata, str]:
+    """The SLI's spec and metadata, each with the field naming it in messages."""
     if (spec.indicator is None) == (spec.indicator_ref is None):
         raise FieldError("spec", "give exactly one of indicator or indicatorRef")
     if spec.indicator is not None:
-        return validate_model(SLISpec, spec.indicator.spec, where=where, prefix="spec.indicator.spec"), (
-            "spec.indicator.spec"
-        )
+        sli = validate_model(SLISpec, spec.indicator.spec, where=where, prefix="spec.indicator.spec")
+        return sli, "spec.indicator.spec", spec.indicator.metadata, "spec.indicator.metadata"
     ref = index["SLI"].get(spec.indicator_ref or "")
     if ref is None:
         raise FieldError("spec.indicatorRef", f'no SLI named "{spec.indicator_ref}"')
     sli_where = f'SLI "{ref.metadata.name}"'
-    return validate_model(SLISpec, ref.spec, where=sli_where, prefix="spec"), f"{sli_where} spec"
+    sli = validate_model(SLISpec, ref.spec, where=sli_where, prefix="spec")
+    return sli, f"{sli_where} spec", ref.metadata, f"{sli_where} metadata"
+
+
+def _group_by(slo: Metadata, sli: Metadata, sli_field: str) -> tuple[tuple[str, ...], str]:
+    """The labels the SLO keeps (the SLO's annotation, else its SLI's) and the field declaring them."""
+    for metadata, field in ((slo, "metadata"), (sli, sli_field)):
+        if OPENSLO_GROUP_BY in metadata.annotations:
+            field = f"{field}.annotations[{OPENSLO_GROUP_BY}]"
+            return parse_group_by(field, metadata.annotations[OPENSLO_GROUP_BY]), field
+    return (), ""
 
 
 def _resolve(item: Mapping[str, Any], ref_key: str, kind: str, index: Index, field: str) -> InlineObject:
@@ -192,6 +217,10 @@ def _alerting(spec: SLOSpec, index: Index, window: Window) -> Alerting:
         if body.alert_when_breaching:
             tiers.append(_tier(condition, f"{field}.spec.conditions[0]", window.nominal_seconds))
         for slot, target in enumerate(body.notification_targets):
+            ref = target.get("targetRef")
+            if ref is not None and str(ref) not in index["AlertNotificationTarget"]:
+                targets.append(str(ref))  # only its name is kept, so it may be defined in another file
+                continue
             resolved = _resolve(
                 target,
                 "targetRef",
@@ -219,7 +248,10 @@ def _objective_slo(
         raise FieldError(field, "composite SLOs are not supported")
     if (objective.target is None) == (objective.target_percent is None):
         raise FieldError(field, "give exactly one of target or targetPercent")
-    sli_spec, sli_field = _sli_spec(spec, index, where=f'SLO "{obj.metadata.name}"')
+    sli_spec, sli_field, sli_metadata, sli_metadata_field = _sli_spec(
+        spec, index, where=f'SLO "{obj.metadata.name}"'
+    )
+    group_by, group_by_field = _group_by(obj.metadata, sli_metadata, sli_metadata_field)
     if sli_spec.threshold_metric is not None and len(spec.objectives) > 1:
         raise FieldError("spec.objectives", "a thresholdMetric SLO has exactly one objective")
     window = time_window(spec.time_window, field="spec.timeWindow", default=period)
@@ -237,7 +269,7 @@ def _objective_slo(
     return SLO(
         name=at_field("metadata.name", lambda: check_name(name)),
         service=at_field("spec.service", lambda: check_name(spec.service, what="service name")),
-        sli=_sli(sli_spec, sli_field, objective, index),
+        sli=apply_group_by(_sli(sli_spec, sli_field, objective, index), group_by, field=group_by_field),
         objective=(
             objective_at(f"{field}.targetPercent", percent=objective.target_percent)
             if objective.target_percent is not None

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 __all__ = [
@@ -30,6 +30,10 @@ __all__ = [
 ]
 
 KINDS = ("SLO", "SLI", "AlertPolicy", "AlertCondition", "AlertNotificationTarget", "Service", "DataSource")
+
+
+def _none_is_empty(value: Any) -> Any:
+    return [] if value is None else value
 
 
 class _Model(BaseModel):
@@ -115,7 +119,10 @@ class SLOSpec(_Model):
     time_window: list[TimeWindowModel] | None = Field(default=None, min_length=1, max_length=1)
     budgeting_method: Literal["Occurrences", "Timeslices", "RatioTimeslices"]
     objectives: list[ObjectiveModel] = Field(min_length=1)
-    alert_policies: list[dict[str, Any]] = Field(default_factory=list)
+    # ``alertPolicies:`` written with nothing under it (as in OpenSLO's own examples) means none.
+    alert_policies: Annotated[list[dict[str, Any]], BeforeValidator(_none_is_empty)] = Field(
+        default_factory=list
+    )
 
 
 class ConditionModel(_Model):

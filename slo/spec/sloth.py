@@ -4,21 +4,24 @@ Mapping: ``events.error_query``/``total_query`` -> :class:`RatioSLI` with ``bad`
 placeholders kept), ``raw.error_ratio_query`` -> :class:`RawRatioSLI` (failure ratio), spec and SLO
 ``labels`` merged (SLO wins), ``alerting`` -> page/ticket routes (``disable`` -> not enabled).
 Sloth specs carry no period; the caller passes one (Sloth's default is 30 days). Field names are
-accepted in both the file's snake_case and the CRD's camelCase. SLI plugins and SLO plugins have no
-equivalent here and are reported as errors, never dropped.
+accepted in both the file's snake_case and the CRD's camelCase. Label and annotation values written
+as YAML numbers or booleans (``tier: 2``, ``generated: true``) are read as their text, as Sloth does.
+The label ``servescale_group_by`` declares the labels an events SLI keeps (see ``group_by``). SLI
+plugins and SLO plugins have no equivalent here and are reported as errors, never dropped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..window import RollingWindow
 from .convert import at_field, check_unique, labels_at, objective_at, validate_model
 from .errors import FieldError, SpecError, SpecIssue
+from .group_by import SLOTH_GROUP_BY, apply_group_by, parse_group_by
 from .model import SLO, Alerting, AlertRoute, SpecFormat, check_name
 from .sli import SLI, RatioSLI, RawRatioSLI, RawRatioType
 
@@ -26,6 +29,19 @@ __all__ = ["convert_sloth", "is_sloth"]
 
 SLOTH_VERSION = "prometheus/v1"
 SLOTH_API_VERSION = "sloth.slok.dev/v1"
+
+
+def _scalar_text(value: Any) -> Any:
+    """YAML scalars as the text written: ``true`` -> ``"true"``, ``2`` -> ``"2"``, ``0.2`` -> ``"0.2"``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_scalar_text)]
+TextMap = dict[str, Text]
 
 
 def _either(snake: str, camel: str) -> Any:
@@ -53,14 +69,14 @@ class _SLI(_Model):
 
 class _AlertRoute(_Model):
     disable: bool = False
-    labels: dict[str, str] = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
+    labels: TextMap = Field(default_factory=dict)
+    annotations: TextMap = Field(default_factory=dict)
 
 
 class _Alerting(_Model):
     name: str | None = None
-    labels: dict[str, str] = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
+    labels: TextMap = Field(default_factory=dict)
+    annotations: TextMap = Field(default_factory=dict)
     page_alert: _AlertRoute | None = _either("page_alert", "pageAlert")
     ticket_alert: _AlertRoute | None = _either("ticket_alert", "ticketAlert")
 
@@ -69,7 +85,7 @@ class _SLO(_Model):
     name: str = Field(min_length=1)
     objective: Decimal
     description: str | None = None
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: TextMap = Field(default_factory=dict)
     plugins: dict[str, Any] | None = None
     sli: _SLI
     alerting: _Alerting = Field(default_factory=_Alerting)
@@ -78,9 +94,17 @@ class _SLO(_Model):
 class _Spec(_Model):
     version: Literal["prometheus/v1"] | None = None
     service: str = Field(min_length=1)
-    labels: dict[str, str] = Field(default_factory=dict)
+    labels: TextMap = Field(default_factory=dict)
     slo_plugins: dict[str, Any] | None = _either("slo_plugins", "sloPlugins")
     slos: list[Any] = Field(min_length=1)
+
+
+def _ids(plugins: Mapping[str, Any]) -> str:
+    """`` (id, id)`` of a plugin or a plugin chain, for messages; empty when there is none."""
+    chain = plugins.get("chain")
+    entries: list[Any] = chain if isinstance(chain, list) else [plugins]
+    ids = [str(entry["id"]) for entry in entries if isinstance(entry, Mapping) and "id" in entry]
+    return f" ({', '.join(dict.fromkeys(ids))})" if ids else ""
 
 
 def is_sloth(document: Any) -> bool:
@@ -96,7 +120,10 @@ def _sli(model: _SLI) -> SLI:
     if len(given) != 1:
         raise FieldError("sli", "give exactly one of events or raw")
     if model.plugin is not None:
-        raise FieldError("sli.plugin", "SLI plugins are not supported; write the queries as events or raw")
+        raise FieldError(
+            "sli.plugin",
+            f"SLI plugins are not supported{_ids(model.plugin)}; write the queries as events or raw",
+        )
     if model.events is not None:
         bad, total = model.events.error_query, model.events.total_query
         if not bad:
@@ -120,13 +147,22 @@ def _route(model: _AlertRoute | None, field: str) -> AlertRoute:
     )
 
 
-def _slo(raw: Any, spec: _Spec, *, where: str, period: RollingWindow) -> SLO:
+def _slo(
+    raw: Any,
+    spec: _Spec,
+    *,
+    where: str,
+    period: RollingWindow,
+    group_by: tuple[str, ...] = (),
+    prefix: str = "",
+) -> SLO:
+    """One SLO; ``group_by`` is the service's grouping (at ``prefix``), which the SLO's own label replaces."""
     if not isinstance(raw, Mapping):
         raise FieldError("", "each SLO must be a mapping")
     model = validate_model(_SLO, raw, where=where)
     at_field("name", lambda: check_name(model.name))
     if model.plugins:
-        raise FieldError("plugins", "SLO plugins are not supported")
+        raise FieldError("plugins", f"SLO plugins are not supported{_ids(model.plugins)}")
     alerting = Alerting(
         name=model.alerting.name,
         page=_route(model.alerting.page_alert, "alerting.page_alert"),
@@ -136,15 +172,24 @@ def _slo(raw: Any, spec: _Spec, *, where: str, period: RollingWindow) -> SLO:
     )
     if alerting.enabled and not alerting.name:
         raise FieldError("alerting.name", "required unless both page and ticket alerts are disabled")
+    labels = {**spec.labels, **model.labels}
+    labels.pop(SLOTH_GROUP_BY, None)
+    sli = _sli(model.sli)
+    if SLOTH_GROUP_BY in model.labels:
+        field = f"labels.{SLOTH_GROUP_BY}"
+        sli = apply_group_by(sli, parse_group_by(field, model.labels[SLOTH_GROUP_BY]), field=field)
+    else:
+        origin = f"{prefix}labels.{SLOTH_GROUP_BY} of the service"
+        sli = apply_group_by(sli, group_by, field="sli", origin=origin)
     return SLO(
         name=model.name,
         service=spec.service,
-        sli=_sli(model.sli),
+        sli=sli,
         objective=objective_at("objective", percent=model.objective),
         window=period,
         alerting=alerting,
         description=model.description,
-        labels=labels_at("labels", {**spec.labels, **model.labels}),
+        labels=labels_at("labels", labels),
         source=SpecFormat.SLOTH,
     )
 
@@ -154,6 +199,17 @@ def convert_sloth(document: Any, *, period: RollingWindow) -> tuple[SLO, ...]:
     prefix = ""
     body = document
     if isinstance(document, Mapping) and "apiVersion" in document:
+        if document.get("kind") == "AlertWindows":
+            raise SpecError(
+                [
+                    SpecIssue(
+                        "",
+                        "kind",
+                        "AlertWindows is Sloth's catalogue of alert windows, not an SLO spec; give the"
+                        " tiers as alerting.windows of an SLO in the ServeScale format",
+                    )
+                ]
+            )
         if (
             document.get("apiVersion") != SLOTH_API_VERSION
             or document.get("kind") != "PrometheusServiceLevel"
@@ -162,18 +218,29 @@ def convert_sloth(document: Any, *, period: RollingWindow) -> tuple[SLO, ...]:
         body, prefix = document.get("spec"), "spec."
     spec = validate_model(_Spec, body, where="", prefix=prefix.rstrip("."))
     if spec.slo_plugins:
-        raise SpecError([SpecIssue("", f"{prefix}slo_plugins", "SLO plugins are not supported")])
+        key = "sloPlugins" if isinstance(body, Mapping) and "sloPlugins" in body else "slo_plugins"
+        raise SpecError(
+            [SpecIssue("", f"{prefix}{key}", f"SLO plugins are not supported{_ids(spec.slo_plugins)}")]
+        )
     issues: list[SpecIssue] = []
     built: list[tuple[str, SLO]] = []
     try:
         at_field("service", lambda: check_name(spec.service, what="service name"))
     except FieldError as exc:
         raise SpecError([SpecIssue("", f"{prefix}service", exc.message)]) from exc
+    group_by: tuple[str, ...] = ()
+    if SLOTH_GROUP_BY in spec.labels:
+        field = f"{prefix}labels.{SLOTH_GROUP_BY}"
+        try:
+            group_by = parse_group_by(field, spec.labels[SLOTH_GROUP_BY])
+        except FieldError as exc:
+            raise SpecError([SpecIssue("", exc.field, exc.message)]) from exc
     for index, raw in enumerate(spec.slos):
         name = raw.get("name") if isinstance(raw, Mapping) else None
         where = f"{prefix}slos[{index}]" + (f' "{name}"' if isinstance(name, str) else "")
         try:
-            built.append((where, _slo(raw, spec, where=where, period=period)))
+            slo = _slo(raw, spec, where=where, period=period, group_by=group_by, prefix=prefix)
+            built.append((where, slo))
         except SpecError as exc:
             issues.extend(exc.issues)
         except FieldError as exc:
