@@ -287,31 +287,46 @@ class PrometheusProvider:
         assert info is not None
         window = definition.window
         window_seconds = int(window.seconds) if window is not None else None
-        selector = request.metric_selector
+        selector = None if request.metric_selector.is_empty else request.metric_selector
         items = []
         left_out: list[str] = []
+        substituted: list[str] = []
+        instants: dict[float, datetime] = {}  # the items of one answer share a few timestamps
+        oldest = now
         for value in values:
             if value.value is None:
-                if count:
-                    self._metrics.values_left_out.labels(definition.name, value.status.value).inc()
-                    left_out.append(value.status.value)
+                left_out.append(value.status.value)
                 continue
-            if value.policy is not None and count:
-                self._metrics.values_substituted.labels(definition.name, value.policy.value).inc()
+            if value.policy is not None:
+                substituted.append(value.policy.value)
             stamp = value.timestamp if value.timestamp is not None else now
-            self._metrics.freshness.labels("custom").observe(max(0.0, now - stamp))
+            oldest = min(oldest, stamp)
+            instant = instants.get(stamp)
+            if instant is None:
+                instant = instants[stamp] = _instant(stamp)
             items.append(
                 MetricValue(
                     described=info.reference(value.name, namespace=info_namespace),
                     metric_name=definition.name,
-                    timestamp=_instant(stamp),
+                    timestamp=instant,
                     value=value.value,
                     window_seconds=window_seconds,
-                    selector=None if selector.is_empty else selector,
+                    selector=selector,
                 )
             )
-        _log_left_out(definition.name, left_out)
+        if count:
+            self._count(definition.name, left_out=left_out, substituted=substituted)
+            _log_left_out(definition.name, left_out)
+        if items:
+            self._metrics.freshness.labels("custom").observe(max(0.0, now - oldest))
         return items
+
+    def _count(self, metric: str, *, left_out: list[str], substituted: list[str]) -> None:
+        """One counter increment per reason and answer, not per object."""
+        for reason in set(left_out):
+            self._metrics.values_left_out.labels(metric, reason).inc(left_out.count(reason))
+        for policy in set(substituted):
+            self._metrics.values_substituted.labels(metric, policy).inc(substituted.count(policy))
 
     # external metrics ----------------------------------------------------------------------
     async def get_external(self, request: ExternalMetricRequest) -> list[ExternalMetricValue]:

@@ -73,7 +73,7 @@ class AdapterMetrics:
         )
         self.freshness = Histogram(
             "servescale_adapter_metric_freshness_seconds",
-            "Age of served values: request time minus the sample timestamp.",
+            "Age of the oldest value in each answer: request time minus its sample timestamp.",
             ["api"],
             buckets=FRESHNESS_BUCKETS,
             registry=registry,

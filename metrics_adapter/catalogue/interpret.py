@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from metrics_adapter.promql import InstantVector, Labels, Sample
 
@@ -59,12 +60,12 @@ class AppliedPolicy(StrEnum):
     FALLBACK = "fallbackValue"
 
 
-@dataclass(frozen=True)
-class ObjectValue:
+class ObjectValue(NamedTuple):
     """The value of one object. ``value`` is None when there is nothing to report.
 
     ``timestamp`` (Unix seconds) is the newest raw sample time when the query tracks it, else
-    the evaluation time of the query; None for objects missing from the result.
+    the evaluation time of the query; None for objects missing from the result. A named tuple,
+    not a dataclass: one is built per object per request, and this is the cheapest immutable value.
     """
 
     name: str
@@ -93,12 +94,14 @@ class ExternalValue:
         return self.value is not None
 
 
-@dataclass(frozen=True)
-class _Reading:
+class _Reading(NamedTuple):
     value: Decimal | None
     timestamp: float | None
     status: ValueStatus
     policy: AppliedPolicy | None = None
+
+
+_ABSENT = _Reading(None, None, ValueStatus.ABSENT)
 
 
 def to_decimal(value: float) -> Decimal | None:
@@ -114,7 +117,8 @@ def _split(vector: InstantVector) -> tuple[list[Sample], dict[Labels, float]]:
         labels = sample.labels.without("__name__")
         part = labels.get(PART_LABEL)
         if part is None:
-            values.append(Sample(labels, sample.timestamp, sample.value))
+            same = labels is sample.labels
+            values.append(sample if same else Sample(labels, sample.timestamp, sample.value))
         elif part == SAMPLE_TIME_PART:
             sample_times[labels.without(PART_LABEL)] = sample.value
     return values, sample_times
@@ -171,7 +175,8 @@ def interpret(
             raise ValueError(f"{definition.name}: several values for {group_label}={name!r}")
         readings[name] = _read(sample, sample_times.get(sample.labels), definition, now)
     for name in expected:
-        readings.setdefault(name, _Reading(None, None, ValueStatus.ABSENT))
+        if name not in readings:
+            readings[name] = _ABSENT
     result = []
     for name in sorted(readings):
         reading = _apply_policy(readings[name], definition)
@@ -196,5 +201,5 @@ def interpret_external(
         for sample in sorted(values, key=lambda s: tuple(s.labels.items()))
     ]
     if not items:
-        items = [(Labels(), _apply_policy(_Reading(None, None, ValueStatus.ABSENT), definition))]
+        items = [(Labels(), _apply_policy(_ABSENT, definition))]
     return [ExternalValue(labels, r.value, r.timestamp, r.status, r.policy) for labels, r in items]

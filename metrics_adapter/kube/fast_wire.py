@@ -2,8 +2,10 @@
 
 The pydantic models in ``custom_metrics`` define and validate the wire shape (and parse it back);
 building hundreds of validated models per request costs more than the query itself, so the server
-writes the same documents directly here from already-validated ``MetricValue`` objects. A test
-keeps both paths byte-identical.
+writes the same documents directly here from already-validated ``MetricValue`` objects, and
+:func:`custom_metrics_json` encodes them with orjson into exactly the bytes Starlette's
+``JSONResponse`` writes (compact separators, UTF-8, no ASCII escaping). Tests keep both paths
+byte-identical.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import orjson
+
 from metrics_adapter.kube.quantity import format_quantity
 from metrics_adapter.kube.selector import LabelSelector
 from metrics_adapter.kube.timestamps import format_time
 from metrics_adapter.kube.values import MetricValue, ObjectReference
 from metrics_adapter.kube.wire import label_selector_to_wire
 
-__all__ = ["custom_metrics_document"]
+__all__ = ["custom_metrics_document", "custom_metrics_json", "json_bytes"]
 
 
 def _described(reference: ObjectReference) -> dict[str, str]:
@@ -61,3 +65,13 @@ def custom_metrics_document(values: Iterable[MetricValue], *, version: str) -> d
         "metadata": {},
         "items": items,
     }
+
+
+def json_bytes(document: Any) -> bytes:
+    """``document`` as compact UTF-8 JSON, byte for byte what ``JSONResponse`` renders."""
+    return orjson.dumps(document)
+
+
+def custom_metrics_json(values: Iterable[MetricValue], *, version: str) -> bytes:
+    """The ``MetricValueList`` of ``values`` as the response body."""
+    return orjson.dumps(custom_metrics_document(values, version=version))

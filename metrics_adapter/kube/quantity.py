@@ -59,9 +59,15 @@ _NUMBER = re.compile(
 _EXPONENT_SUFFIX = re.compile(r"[eE](?P<exponent>[+-]?[0-9]+)")
 
 
+_CONTEXT_28 = Context(prec=28, Emax=10**7, Emin=-(10**7))
+
+
 def _quantize_context(value: Decimal) -> Context:
     """A context precise enough to quantize ``value`` to nano-units without overflow."""
-    return Context(prec=max(28, value.adjusted() - _NANO_EXPONENT + 2), Emax=10**7, Emin=-(10**7))
+    precision = value.adjusted() - _NANO_EXPONENT + 2
+    if precision <= 28:
+        return _CONTEXT_28
+    return Context(prec=precision, Emax=10**7, Emin=-(10**7))
 
 
 def _exponent(value: Decimal) -> int:
@@ -98,15 +104,40 @@ def to_quantity_decimal(value: Decimal | int | float) -> Decimal:
 
 def format_quantity(value: Decimal | int | float) -> str:
     """Return the canonical DecimalSI Quantity string of ``value`` (e.g. 0.5 -> ``"500m"``)."""
-    number = to_quantity_decimal(value)
-    if number == 0:
+    if type(value) is Decimal and value.is_finite():
+        return _format_decimal(value)
+    return _format_general(value)
+
+
+def _format_decimal(value: Decimal) -> str:
+    """The hot path (one call per served value): exact integer arithmetic on the value's ratio,
+    rounding away from zero to the nano as :func:`to_quantity_decimal` does; same result as
+    :func:`_format_general`, in a fraction of the time."""
+    numerator, denominator = value.as_integer_ratio()
+    nanos = -((-abs(numerator) * 1_000_000_000) // denominator)  # ceil of |value| in nano-units
+    if nanos == 0:
         return "0"
-    sign, digits, _ = number.as_tuple()
-    exponent = _exponent(number)
-    mantissa = int("".join(map(str, digits)))
-    while mantissa % 10 == 0:
-        mantissa //= 10
+    # Dropping trailing zeros in threes is the same as dropping them all and then lowering the
+    # exponent to a multiple of three; it stops at the E suffix, which keeps a longer mantissa.
+    exponent = _NANO_EXPONENT
+    while exponent < _MAX_EXPONENT and nanos % 1000 == 0:
+        nanos //= 1000
+        exponent += 3
+    return f"{'-' if numerator < 0 else ''}{nanos}{_SUFFIX_FOR_EXPONENT[exponent]}"
+
+
+def _format_general(value: Decimal | int | float) -> str:
+    number = to_quantity_decimal(value)
+    if not number:
+        return "0"
+    sign, digits, exponent = number.as_tuple()
+    if not isinstance(exponent, int):
+        raise QuantityError(f"{value!r} has no Kubernetes quantity representation")
+    end = len(digits)
+    while digits[end - 1] == 0:
+        end -= 1
         exponent += 1
+    mantissa = int("".join(map(str, digits[:end])))
     shift = exponent % 3
     mantissa *= 10**shift
     exponent -= shift

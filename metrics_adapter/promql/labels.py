@@ -6,8 +6,11 @@ Knows nothing about samples or queries.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar, overload
 
 __all__ = ["Labels"]
+
+T = TypeVar("T")
 
 
 class Labels(Mapping[str, str]):
@@ -30,8 +33,38 @@ class Labels(Mapping[str, str]):
         self._items = tuple(sorted(lookup.items()))
         self._lookup = dict(self._items)
 
+    @classmethod
+    def from_wire(cls, labels: dict[str, str]) -> Labels:
+        """Labels from a decoded JSON object whose values the caller has checked are strings.
+
+        The hot path of query results: no copy of ``labels``, no re-validation.
+        """
+        made = object.__new__(cls)
+        if len(labels) < 2:
+            made._items = tuple(labels.items())
+            made._lookup = labels
+        else:
+            made._items = tuple(sorted(labels.items()))
+            made._lookup = dict(made._items)
+        return made
+
     def __getitem__(self, name: str) -> str:
         return self._lookup[name]
+
+    @overload
+    def get(self, name: str, /) -> str | None: ...
+
+    @overload
+    def get(self, name: str, /, default: str) -> str: ...
+
+    @overload
+    def get(self, name: str, /, default: T) -> str | T: ...
+
+    def get(self, name: str, /, default: object = None) -> object:
+        return self._lookup.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._lookup
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._lookup)
@@ -58,5 +91,7 @@ class Labels(Mapping[str, str]):
         return self._lookup.get("__name__")
 
     def without(self, *names: str) -> Labels:
-        """A copy without the given labels."""
+        """A copy without the given labels (``self`` when it has none of them)."""
+        if not any(name in self._lookup for name in names):
+            return self
         return Labels((name, value) for name, value in self._items if name not in names)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .labels import Labels
 
@@ -25,9 +26,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Sample:
-    """One float sample of one series at one instant."""
+class Sample(NamedTuple):
+    """One float sample of one series at one instant (a named tuple: one per series per answer)."""
 
     labels: Labels
     timestamp: float

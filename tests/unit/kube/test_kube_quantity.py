@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from metrics_adapter.kube import QuantityError, format_quantity, milli_value, parse_quantity
+from metrics_adapter.kube.quantity import _format_decimal, _format_general
 
 
 @pytest.mark.parametrize(
@@ -166,3 +167,8 @@ def test_formatted_quantity_has_no_fraction_and_is_canonical(value: Decimal) -> 
     text = format_quantity(value)
     assert re.fullmatch(r"-?[1-9][0-9]*[numkMGTPE]?|0", text)
     assert format_quantity(parse_quantity(text)) == text
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**30), max_value=10**30, places=None))
+def test_decimal_fast_path_formats_as_the_general_path(value: Decimal) -> None:
+    assert _format_decimal(value) == _format_general(value)
