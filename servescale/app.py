@@ -37,6 +37,7 @@ from metrics_adapter.auth import (
     resolve_serving_certificate,
 )
 from metrics_adapter.catalogue import Catalogue, load_config
+from metrics_adapter.keda import start_scaler_server
 from metrics_adapter.pods import PodLister
 from metrics_adapter.pods.prometheus_source import PrometheusPodSource
 from metrics_adapter.prometheus_provider import PrometheusProvider
@@ -278,11 +279,20 @@ async def run_service(
             interval = settings.slo_interval_seconds
             background.append(asyncio.create_task(slo_status.run(interval=interval), name="slo-status"))
         servers = [uvicorn.Server(config) for config in configs]
+        scaler = None
+        if settings.keda_port is not None:
+            scaled = apps.provider if forecasts is None else ForecastingProvider(apps.provider, forecasts)
+            scaler = await start_scaler_server(
+                scaled, host=settings.keda_bind_address, port=settings.keda_port
+            )
+            log.info("KEDA external scaler on %s:%d", settings.keda_bind_address, settings.keda_port)
         if on_started is not None:
             on_started(apps)
         try:
             await asyncio.gather(*(server.serve() for server in servers))
         finally:
+            if scaler is not None:
+                await scaler.stop(grace=1.0)
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)

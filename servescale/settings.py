@@ -48,6 +48,8 @@ class ServeSettings:
     slo_file: Path | None = None
     slo_interval_seconds: float = 60.0
     forecast_config: Path | None = None
+    keda_port: int | None = None
+    keda_bind_address: str = "127.0.0.1"
     log_level: str = "info"
 
     def __post_init__(self) -> None:

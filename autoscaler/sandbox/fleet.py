@@ -94,7 +94,7 @@ class Fleet:
             state.step(self._now, dt, since_start=since_start, faults=self.faults(*key))
         for broker in self._brokers:
             consumer = self._deployments[(broker.spec.consumer_namespace, broker.spec.consumer_deployment)]
-            broker.step(dt, ready_consumers=int(consumer.ready.sum()))
+            broker.step(dt, ready_consumers=int(consumer.ready.sum()), since_start=since_start)
         self._now += dt
         for state in self._deployments.values():
             state.update_readiness(self._now)

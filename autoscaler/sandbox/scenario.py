@@ -131,6 +131,7 @@ def _to_scenario(model: ScenarioFile, *, base_dir: Path, source: str) -> Scenari
             consumer_namespace=broker.consumer.namespace,
             consumer_deployment=broker.consumer.model,
             per_pod_rps=broker.consumer.per_pod_rps,
+            publish_from_seconds=broker.publish_from_seconds,
         )
         for broker in model.brokers
     )

@@ -115,6 +115,7 @@ class BrokerFile(_Model):
     vhost: str = Field(min_length=1)
     queue: str = Field(min_length=1)
     publish_rps: NonNegative
+    publish_from_seconds: NonNegative = 0.0
     consumer: ConsumerFile
 
 

@@ -103,7 +103,8 @@ class DeploymentSpec:
 
 @dataclass(frozen=True)
 class BrokerSpec:
-    """A RabbitMQ queue fed at ``publish_rps`` and drained by the ready pods of one Deployment."""
+    """A RabbitMQ queue fed at ``publish_rps`` from ``publish_from_seconds`` of scenario time on,
+    and drained by the ready pods of one Deployment (an empty queue before: a workload at rest)."""
 
     vhost: str
     queue: str
@@ -111,6 +112,7 @@ class BrokerSpec:
     consumer_namespace: str
     consumer_deployment: str
     per_pod_rps: float
+    publish_from_seconds: float = 0.0
 
 
 @dataclass(frozen=True)

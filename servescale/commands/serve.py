@@ -60,6 +60,8 @@ def register(app: typer.Typer) -> None:
             Path | None,
             Opt(help="Autoscaling config: serve the request-rate forecast of its predictive workloads."),
         ] = None,
+        keda_port: Annotated[int, Opt(help="KEDA external scaler (gRPC) port; 0 off.")] = 0,
+        keda_bind_address: Annotated[str, Opt(help="Address of --keda-port.")] = "127.0.0.1",
         log_level: Annotated[str, Opt(help="debug, info, warning, error.")] = "info",
     ) -> None:
         """Serve custom.metrics.k8s.io and external.metrics.k8s.io from Prometheus."""
@@ -97,6 +99,8 @@ def register(app: typer.Typer) -> None:
                 slo_file=slos,
                 slo_interval_seconds=slo_interval,
                 forecast_config=forecast_config,
+                keda_port=keda_port or None,
+                keda_bind_address=keda_bind_address,
                 log_level=log_level.lower(),
             )
             asyncio.run(run_service(settings))
