@@ -6,7 +6,8 @@ Three groups per SLO, named ``slo-<service>-<name>-{sli,budget,alerts}`` (record
 * ``sli``: bad and total events over 5 minutes, and the error ratio of every window shorter than
   a day straight from the source series;
 * ``budget``: windows of a day or more (the 1d/3d tiers and the SLO period) from 5-minute
-  increases summed every 5 minutes, then objective, budget, burn rates and remaining budget;
+  increases summed every 5 minutes (exactly ``window / 5m`` of them, see :func:`_blocks`), then
+  objective, budget, burn rates and remaining budget;
 * ``alerts``: one ``SLOErrorBudgetBurn`` rule (or the spec's alert name) per tier of
   ``slo.burn_rate.burn_rate_table`` (or the spec's own tiers). A tier fires when the error ratio
   over both its long and short window exceeds ``factor * (1 - objective)``, printed exactly from
@@ -123,6 +124,16 @@ def _windows(slo: SLO, tiers: tuple[BurnRateWindow, ...]) -> list[Duration]:
     return [Duration(value) for value in sorted(seconds)]
 
 
+def _blocks(window: Duration) -> Duration:
+    """The subquery range that holds exactly ``window / 5m`` of the 5-minute counts.
+
+    One millisecond short of the window: Prometheus 2.x ranges include their start, so a full
+    ``[1d:5m]`` evaluated on a 5-minute boundary (as promtool always does) sums 289 blocks and reaches
+    5 minutes too far back; 3.x ranges are left-open. ``[23h59m59s999ms:5m]`` is 288 blocks on both.
+    """
+    return Duration((window.milliseconds - 1) / 1000)
+
+
 def _ratio(bad: Expr, total: Expr) -> Expr:
     """``(bad or 0 * total) / (total > 0)``: 0 without bad events, no sample without traffic (never NaN)."""
     return div(or_(bad, mul(0, total)), binary(BinOp.GT, total, 0))
@@ -153,9 +164,11 @@ def _ratio_rules(
             continue
         if isinstance(queries, EventQueries):
             expr = div(
-                sum_over_time(Subquery(_select(ERROR_INCREASE, slo), window, BASE_WINDOW)),
+                sum_over_time(Subquery(_select(ERROR_INCREASE, slo), _blocks(window), BASE_WINDOW)),
                 binary(
-                    BinOp.GT, sum_over_time(Subquery(_select(TOTAL_INCREASE, slo), window, BASE_WINDOW)), 0
+                    BinOp.GT,
+                    sum_over_time(Subquery(_select(TOTAL_INCREASE, slo), _blocks(window), BASE_WINDOW)),
+                    0,
                 ),
             )
         else:  # no event counts: the unweighted mean of the 5-minute ratios
@@ -185,7 +198,7 @@ def _tier_expr(slo: SLO, tier: BurnRateWindow, min_events: int | None) -> Expr:
     )
     if min_events is not None:
         events = sum_over_time(
-            Subquery(_select(TOTAL_INCREASE, slo), Duration(tier.long_window), BASE_WINDOW)
+            Subquery(_select(TOTAL_INCREASE, slo), _blocks(Duration(tier.long_window)), BASE_WINDOW)
         )
         expr = binary(BinOp.AND, expr, binary(BinOp.GE, events, min_events))
     return expr

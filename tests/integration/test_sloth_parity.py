@@ -7,11 +7,11 @@ error-ratio records are compared per window at three times. Where the numbers di
 test asserts what each side computes instead (see docs/sloth-parity.md for the figures):
 
 * 5m to 6h: the same query with the window put in on both sides, so the same value.
-* 1d, 3d, events: we sum 5-minute counts. On Prometheus 2.x a range includes its start, so at the
-  aligned times promtool evaluates at, the summed blocks reach 5 minutes further back than Sloth's
-  ``rate(...[1d])``; for counter queries ours equals Sloth's query over the window plus 5 minutes.
-  Wifi SLIs count subquery points, which summing 5-minute blocks counts twice at block edges on 2.x:
-  those two are compared only on Prometheus 3, where ranges are left-open.
+* 1d, 3d, events: we sum exactly ``window / 5m`` 5-minute counts (the subquery range is 1 ms short
+  of the window, so Prometheus 2.x's closed ranges do not add a block at the aligned times promtool
+  evaluates at); for counter queries ours equals Sloth's query over the same window. Wifi SLIs count
+  subquery points, which summing 5-minute blocks counts twice at block edges on 2.x: those two are
+  compared only on Prometheus 3, where ranges are left-open.
 * 1d, 3d, raw: no counts to sum, so ours is the mean of the 5-minute ratios; Sloth runs the raw
   query over the whole window.
 * 30d (the period), events: Sloth averages the 5-minute ratios; ours divides the sums, which for a
@@ -121,9 +121,9 @@ def _checks(slo: SLO, *, closed_ranges: bool) -> list[Check]:
                 Check(f"{slo.slo_id} {w}: same as Sloth", _compare(_ours(slo, w), _sloth(slo, w), rel="1e-3"))
             )
         elif _is_counter_query(sli):
-            over = _events_ratio(sli, f"{w}5m")
+            over = _events_ratio(sli, w)
             checks.append(
-                Check(f"{slo.slo_id} {w}: Sloth's query over {w}5m", _compare(_ours(slo, w), over, rel=EXACT))
+                Check(f"{slo.slo_id} {w}: Sloth's query over {w}", _compare(_ours(slo, w), over, rel=EXACT))
             )
     checks.append(
         Check(
