@@ -22,6 +22,7 @@ from metrics_adapter.promql import (
     Expr,
     Selector,
     Subquery,
+    aggregate,
     avg_over_time,
     div,
     eq,
@@ -78,7 +79,7 @@ def _cost(prices: dict[str, Decimal], pod: str, namespace: str) -> Expr:
             "DCGM_FI_DEV_FB_USED",
             (ne(pod, ""), re(namespace, "$namespace"), re("modelName", f"(?i).*{_regex_literal(key)}.*")),
         )
-        typed = label_replace(sum_by(gpus, namespace), "gpu_price_key", key, "", "")
+        typed = label_replace(aggregate("count", gpus, by=(namespace,)), "gpu_price_key", key, "", "")
         parts.append(mul(_hours(typed), float(price)))
     total = parts[0]
     for part in parts[1:]:

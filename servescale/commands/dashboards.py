@@ -214,8 +214,11 @@ def _result_line(result: PushResult) -> str:
 def register(app: typer.Typer) -> None:
     """Add the ``dashboards`` command group to ``app``."""
     dashboards_app = typer.Typer(
-        name="dashboards", help="Grafana dashboards: export, push to Grafana.", no_args_is_help=True
+        name="dashboards", help="Grafana dashboards: export, push, preview.", no_args_is_help=True
     )
     dashboards_app.command("export")(export_command)
     dashboards_app.command("push")(push_command)
+    from servescale.commands.dashboards_preview import preview_command  # it reuses load_boards
+
+    dashboards_app.command("preview")(preview_command)
     app.add_typer(dashboards_app, name="dashboards")

@@ -113,6 +113,10 @@ def register(app: typer.Typer) -> None:
             with running_stack(chosen) as stack, running_adapter(stack.prometheus.url) as adapter:
                 console.print(f"sandbox {stack.sandbox.url}  prometheus {stack.prometheus.url}")
                 console.print(f"metrics API {adapter.url}  (Ctrl-C stops)")
+                console.print(
+                    "dashboards: servescale dashboards export --out DIR; as PNGs: servescale dashboards "
+                    f"preview --prometheus-url {stack.prometheus.url} --out DIR; previews: docs/dashboards/"
+                )
                 controller = None
                 if hpas:
                     controller = HPAController(

@@ -195,3 +195,24 @@ def test_serving_request_rate_is_within_15_percent_of_the_truth(stack: BoardsSta
 async def _resolve(stack: BoardsStack, board: Board, window: TimeRange) -> dict[str, Variable]:
     async with HttpPrometheusClient(PrometheusConfig(stack.prometheus.url)) as client:
         return await resolve_variables(board.model, client, window)
+
+
+def _panel_value(stack: BoardsStack, placed: PlacedPanel, window: TimeRange) -> float:
+    ((expr, _),) = placed.queries(window)
+    params = {"query": expr, "time": f"{window.end:.3f}"}
+    return _first_value(httpx.get(f"{stack.prometheus.url}/api/v1/query", params=params, timeout=10).json())
+
+
+def test_gpu_cost_is_the_attached_gpu_hours_at_the_price(stack: BoardsStack) -> None:
+    """Every sandbox pod requests one GPU and holds one: cost = allocated GPU-hours x 2.9 per hour."""
+    board = next(b for b in build_boards(inputs()) if b.uid == "servescale-gpu-cost")
+    window = TimeRange(time.time() - 30, time.time(), rate_interval_seconds=RATE_INTERVAL_SECONDS)
+    panels = {p.title: p for p in layout(board.model, asyncio.run(_resolve(stack, board, window)))}
+    hours = _panel_value(stack, panels["GPU-hours allocated per namespace"], window)
+    cost = _panel_value(stack, panels["Cost of attached GPUs per namespace"], window)
+    pods = sum(
+        len(model["pods"])
+        for model in httpx.get(f"{stack.sandbox.url}/truth", timeout=5).json()["namespaces"]["ml"].values()
+    )
+    assert hours == pytest.approx(pods * window.seconds / 3600, rel=0.1)
+    assert cost == pytest.approx(hours * 2.9, rel=0.1)
