@@ -10,11 +10,13 @@ authorisation are a middleware added by the composition root.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib.metadata
 import logging
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -122,7 +124,9 @@ def create_metrics_api(
     middleware: list[Callable[[FastAPI], None]] | None = None,
 ) -> FastAPI:
     """The aggregated API server app; ``middleware`` callables install auth and the like."""
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, title="servescale metrics API")
+    app = FastAPI(
+        docs_url=None, redoc_url=None, openapi_url=None, title="servescale metrics API", lifespan=_freeze_heap
+    )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -214,6 +218,19 @@ def create_metrics_api(
         return status_response(_path_not_found())
 
     return app
+
+
+@contextlib.asynccontextmanager
+async def _freeze_heap(app: FastAPI) -> AsyncIterator[None]:
+    """Move everything alive at start-up out of the cyclic garbage collector's sight.
+
+    A 500-pod answer allocates thousands of short-lived containers, so collections run several
+    times per request; without this each older-generation pass walks every module, class and
+    client object of the process (about 2 ms per request). What start-up built lives until exit.
+    """
+    gc.collect()
+    gc.freeze()
+    yield
 
 
 class _Observe:
