@@ -18,6 +18,7 @@ Shape (camelCase keys, unknown keys refused)::
           podStartupSeconds: 180            # the forecast horizon is this + one sync period (15 s)
           forecastTarget: "3.4"             # requests/s per pod; defaults to the target of
                                             # istio_requests_per_second (AverageValue)
+          activationThreshold: 0            # KEDA (manifests keda): active while the value is above
       forecast:                             # the forecaster the metrics API runs (all optional)
         step: 5m
         seasons: [1d, 1w]
@@ -112,6 +113,7 @@ class WorkloadModel(_Model):
     predictive: bool = False
     pod_startup_seconds: Annotated[int, Field(ge=0, le=3600)] = 180
     forecast_target: Quantity | None = None
+    activation_threshold: Annotated[Decimal, Field(ge=0)] = Decimal(0)
 
     @model_validator(mode="after")
     def _bounds(self) -> WorkloadModel:

@@ -6,7 +6,8 @@ A ScaledObject trigger (``type: external`` or ``external-push``) names, in its `
 * ``deployment``: for a custom metric, the Deployment (in the ScaledObject's namespace) whose
   Object value is read; without it the metric is read as an external metric;
 * ``selector``: for an external metric, its label selector (``queue=inference-jobs``);
-* ``target``: the value per replica (KEDA's HPA uses it as an AverageValue target);
+* ``target``: the value per replica (KEDA's HPA uses it as an AverageValue target); numbers and
+  quantities (``3400m``) are both read;
 * ``activationThreshold`` (default 0): the workload is active while the value is above it.
 
 ``GetMetrics`` answers the same number the metrics API answers for the same request: the Object
@@ -32,7 +33,13 @@ from typing import Any
 import grpc
 
 from metrics_adapter.keda import externalscaler_pb2 as pb
-from metrics_adapter.kube import ALL_OBJECTS, CustomMetricRequest, ExternalMetricRequest, GroupResource
+from metrics_adapter.kube import (
+    ALL_OBJECTS,
+    CustomMetricRequest,
+    ExternalMetricRequest,
+    GroupResource,
+    parse_quantity,
+)
 from metrics_adapter.provider import (
     BadMetricRequestError,
     MetricNotFoundError,
@@ -57,9 +64,9 @@ def _number(metadata: dict[str, str], key: str, default: str | None = None) -> f
     if text is None:
         raise TriggerError(f"trigger metadata needs {key!r}")
     try:
-        value = float(text)
-    except ValueError:
-        raise TriggerError(f"trigger metadata {key!r}: {text!r} is not a number") from None
+        value = float(parse_quantity(text))
+    except (ValueError, ArithmeticError):
+        raise TriggerError(f"trigger metadata {key!r}: {text!r} is not a number or quantity") from None
     if not math.isfinite(value) or value < 0:
         raise TriggerError(f"trigger metadata {key!r} must be a finite number >= 0")
     return value

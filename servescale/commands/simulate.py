@@ -51,6 +51,7 @@ from autoscaler.simulation.reports import write_backtest, write_recommendation, 
 from autoscaler.simulation.timeline import summarise, timeline_frame
 from metrics_adapter.catalogue import Catalogue, CatalogueError, ConfigError, load_config
 from metrics_adapter.promql import Duration
+from servescale.commands.keda import manifests_keda_command
 
 __all__ = ["parse_duration", "parse_time", "register"]
 
@@ -335,4 +336,5 @@ def register(app: typer.Typer) -> None:
     app.command("recommend")(recommend_command)
     manifests = typer.Typer(name="manifests", help="Generate Kubernetes manifests.", no_args_is_help=True)
     manifests.command("hpa")(manifests_hpa_command)
+    manifests.command("keda")(manifests_keda_command)
     app.add_typer(manifests, name="manifests")
