@@ -61,9 +61,7 @@ def test_horizon_follows_pod_startup_and_target_can_be_given() -> None:
 
 def test_predictive_on_another_metric_needs_a_forecast_target() -> None:
     with pytest.raises(ManifestError, match=r"workloads\[0\]\.forecastTarget"):
-        build(
-            predictive=True, metric="vllm_queue_depth", target={"type": "AverageValue", "value": "5"}
-        )
+        build(predictive=True, metric="vllm_queue_depth", target={"type": "AverageValue", "value": "5"})
 
 
 def test_without_predictive_there_is_one_metric() -> None:
