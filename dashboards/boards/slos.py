@@ -17,6 +17,7 @@ from metrics_adapter.promql import (
     Selector,
     aggregate,
     binary,
+    clamp_min,
     div,
     eq,
     mul,
@@ -69,7 +70,8 @@ def _row(slo: SLO) -> Row:
     ]
     tiers_text = "; ".join(f"{Duration(seconds).render()}: {names}" for seconds, names in _tiers(slo))
     period = slo.window.nominal_seconds
-    exhaustion: Expr = div(mul(remaining, period), binary(BinOp.GT, _record(CURRENT_BURN_RATE, slo), 0))
+    burning = binary(BinOp.GT, _record(CURRENT_BURN_RATE, slo), 0)
+    exhaustion: Expr = div(mul(clamp_min(remaining, 0), period), burning)
     firing = Selector("ALERTS", (eq("alertstate", "firing"), eq("slo", slo.name), eq("service", slo.service)))
     panels = [
         PanelSpec(
@@ -84,7 +86,7 @@ def _row(slo: SLO) -> Row:
         PanelSpec(
             "Time to exhaustion",
             "How long the remaining budget lasts at the current burn rate (5-minute error ratio over "
-            "the budget); no value while nothing burns.",
+            "the budget); 0 once the budget is spent, no value while nothing burns.",
             "s",
             [Query(exhaustion, "at current burn")],
             kind=Kind.STAT,
@@ -96,7 +98,8 @@ def _row(slo: SLO) -> Row:
             "short",
             [
                 Query(
-                    or_(aggregate("count", firing), mul(0, _record(OBJECTIVE, slo))),
+                    # one series either way: the count, else 0 (label-free, so `or` adds no second)
+                    or_(aggregate("count", firing), aggregate("sum", mul(0, _record(OBJECTIVE, slo)))),
                     "firing",
                 )
             ],

@@ -216,3 +216,21 @@ def test_gpu_cost_is_the_attached_gpu_hours_at_the_price(stack: BoardsStack) -> 
     )
     assert hours == pytest.approx(pods * window.seconds / 3600, rel=0.1)
     assert cost == pytest.approx(hours * 2.9, rel=0.1)
+
+
+def test_slo_stats_show_one_value_each_and_never_a_negative_time_or_count(stack: BoardsStack) -> None:
+    board = next(b for b in build_boards(inputs()) if b.uid == "servescale-slos")
+    window = TimeRange(time.time() - 30, time.time(), rate_interval_seconds=RATE_INTERVAL_SECONDS)
+    stats = [
+        p
+        for p in layout(board.model, asyncio.run(_resolve(stack, board, window)))
+        if p.panel["type"] == "stat"
+    ]
+    assert {p.title for p in stats} == {"Error budget remaining", "Time to exhaustion", "Firing SLO alerts"}
+    assert len(stats) == 3 * 2, "three stats per SLO"
+    for placed in stats:
+        value = _panel_value(stack, placed, window)  # exactly one series, or _first_value fails
+        if placed.title == "Error budget remaining":
+            assert value <= 1
+        else:
+            assert value >= 0, (placed.title, value)
