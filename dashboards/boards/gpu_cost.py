@@ -4,7 +4,8 @@ the cost at the prices given with ``--gpu-price``.
 * allocated: GPUs requested by running containers (kube-state-metrics
   ``kube_pod_container_resource_requests{resource="nvidia_com_gpu"}``), integrated over the range;
 * used: the utilisation of the GPUs attached to each namespace's pods (DCGM, ``gpu_utilization_percent``'s
-  series), as busy GPU-equivalents integrated over the range;
+  series: utilisation, or engine activity on MIG instances), as busy GPU-equivalents integrated over
+  the range;
 * cost: GPUs attached to pods per GPU model (DCGM's ``modelName``) times the price per GPU-hour of
   the first price key contained in the model name.
 
@@ -66,10 +67,14 @@ def _allocated() -> Expr:
 
 
 def _used(pod: str, namespace: str) -> Expr:
-    util: Expr = Selector("DCGM_FI_DEV_GPU_UTIL", (ne(pod, ""), re(namespace, "$namespace")))
+    where = (ne(pod, ""), re(namespace, "$namespace"))
+    # Whole GPUs by utilisation; MIG instances, which report no utilisation, by engine activity.
+    busy: Expr = or_(
+        div(Selector("DCGM_FI_DEV_GPU_UTIL", where), 100), Selector("DCGM_FI_PROF_GR_ENGINE_ACTIVE", where)
+    )
     if namespace != "namespace":  # only ``namespace`` left, so it matches the allocated side
-        util = label_replace(util, "namespace", "$1", namespace, "(.*)")
-    return div(sum_by(util, "namespace"), 100)
+        busy = label_replace(busy, "namespace", "$1", namespace, "(.*)")
+    return sum_by(busy, "namespace")
 
 
 def _cost(prices: dict[str, Decimal], pod: str, namespace: str) -> Expr:

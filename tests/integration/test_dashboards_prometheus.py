@@ -218,6 +218,18 @@ def test_gpu_cost_is_the_attached_gpu_hours_at_the_price(stack: BoardsStack) -> 
     assert cost == pytest.approx(hours * 2.9, rel=0.1)
 
 
+def test_gpu_hours_used_count_every_busy_gpu_mig_instances_included(stack: BoardsStack) -> None:
+    """Used GPU-hours over a short range = the busy share of every pod's GPU (whole or MIG) x hours."""
+    board = next(b for b in build_boards(inputs()) if b.uid == "servescale-gpu-cost")
+    window = TimeRange(time.time() - 10, time.time(), rate_interval_seconds=RATE_INTERVAL_SECONDS)
+    panels = {p.title: p for p in layout(board.model, asyncio.run(_resolve(stack, board, window)))}
+    used = _panel_value(stack, panels["GPU-hours used per namespace"], window)
+    truth = httpx.get(f"{stack.sandbox.url}/truth", timeout=5).json()["namespaces"]["ml"]
+    busy = sum(pod["gpuUtilPercent"] / 100 for model in truth.values() for pod in model["pods"].values())
+    assert {pod.split("-")[0] for model in truth.values() for pod in model["pods"]} == {"llama", "resnet"}
+    assert used == pytest.approx(busy * window.seconds / 3600, rel=0.1)
+
+
 def test_slo_stats_show_one_value_each_and_never_a_negative_time_or_count(stack: BoardsStack) -> None:
     board = next(b for b in build_boards(inputs()) if b.uid == "servescale-slos")
     window = TimeRange(time.time() - 30, time.time(), rate_interval_seconds=RATE_INTERVAL_SECONDS)
