@@ -2,8 +2,9 @@
 
 Every workload with ``predictive: true`` becomes a ``ForecastTarget`` at its horizon (pod start-up
 + one sync period); its history is the catalogue's ``istio_requests_per_second`` of the Deployment,
-the rate taken over the model's grid step. The ``forecast`` section sets the grid step, the
-seasons, the error bound and the refit interval.
+the rate taken over the model's grid step (or ``rateWindow``, when scrapes are too far apart for
+one). The ``forecast`` section sets the grid step, the seasons, the error bound and the refit
+interval.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def build_forecast_service(path: Path, *, catalogue: Catalogue, client: Promethe
     except ManifestError as exc:
         raise SettingsError(f"--forecast-config: {exc}") from exc
     settings, refit = forecast_settings(config)
-    window = Duration(settings.step)
+    rate_window = config.autoscaling.forecast.rate_window
+    window = Duration(settings.step if rate_window is None else _seconds(rate_window, "rateWindow"))
 
     def history(target: ForecastTarget) -> str:
         query = deployment_history_query(

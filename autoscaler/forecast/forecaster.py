@@ -118,6 +118,10 @@ def on_grid(times: FloatArray, values: FloatArray, *, step: float) -> tuple[int,
     return first, grid
 
 
+def _span(seconds: float) -> str:
+    return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds:.0f} s"
+
+
 def _longest_gap(grid: FloatArray) -> int:
     longest = run = 0
     for missing in np.isnan(grid).tolist():
@@ -131,7 +135,7 @@ def _refusal(first: int, grid: FloatArray, now: float, settings: ForecastSetting
     span = len(grid) * step
     if span < settings.min_history:
         return NoForecast(
-            f"short history: {span / 3600:.1f} h of the {settings.min_history / 3600:.1f} h "
+            f"short history: {_span(span)} of the {_span(settings.min_history)} "
             "(two of the longest season) needed"
         )
     last_time = (first + len(grid)) * step
@@ -233,7 +237,7 @@ def fit_history(
     if not error <= settings.max_error:
         return NoForecast(
             f"bad fit: forecasts {steps * settings.step:.0f} s ahead missed by {error:.0%} of the traffic "
-            f"over the last {window * settings.step / 3600:.1f} h (bound {settings.max_error:.0%})"
+            f"over the last {_span(window * settings.step)} (bound {settings.max_error:.0%})"
         )
     return SeasonalFit(
         model=model,

@@ -123,6 +123,22 @@ class LabelSelector:
         )
 
 
+def selector_string(selector: LabelSelector) -> str:
+    """The query-string form the controller sends (``metav1.LabelSelectorAsSelector(...).String()``):
+    clauses sorted by key, ``k=v``, ``k in (a,b)``, ``k notin (a,b)``, ``k``, ``!k``."""
+    clauses: list[tuple[str, str]] = [(key, f"{key}={value}") for key, value in selector.match_labels]
+    for req in selector.match_expressions:
+        values = ",".join(sorted(req.values))
+        text = {
+            "In": f"{req.key} in ({values})",
+            "NotIn": f"{req.key} notin ({values})",
+            "Exists": req.key,
+            "DoesNotExist": f"!{req.key}",
+        }[req.operator]
+        clauses.append((req.key, text))
+    return ",".join(text for _, text in sorted(clauses))
+
+
 def go_string(selector: LabelSelector | None) -> str:
     """The text of ``fmt.Sprintf("%+v", selector)`` for a ``*metav1.LabelSelector``."""
     if selector is None:

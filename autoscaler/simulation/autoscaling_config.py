@@ -15,7 +15,8 @@ Shape (camelCase keys, unknown keys refused)::
           maxReplicas: 8
           behavior: {scaleUp: {...}, scaleDown: {...}}   # autoscaling/v2 behavior
           predictive: true                  # add the forecast metric beside the reactive one
-          podStartupSeconds: 180            # the forecast horizon is this + one sync period (15 s)
+          podStartupSeconds: 180            # the forecast horizon is this + one sync period
+          syncPeriodSeconds: 15             # the HPA controller's sync period (its flag's default)
           forecastTarget: "3.4"             # requests/s per pod; defaults to the target of
                                             # istio_requests_per_second (AverageValue)
           activationThreshold: 0            # KEDA (manifests keda): active while the value is above
@@ -24,6 +25,7 @@ Shape (camelCase keys, unknown keys refused)::
         seasons: [1d, 1w]
         maxError: 0.25
         refitEvery: 5m
+        rateWindow: 5m                      # the history's rate window; defaults to the step
 
 Only the shape and the ranges of the autoscaling/v2 API are checked here (windows 0..3600 s,
 periods 1..1800 s, positive values, ``minReplicas <= maxReplicas``); ``hpa_manifests`` checks the
@@ -112,6 +114,7 @@ class WorkloadModel(_Model):
     behavior: BehaviorModel | None = None
     predictive: bool = False
     pod_startup_seconds: Annotated[int, Field(ge=0, le=3600)] = 180
+    sync_period_seconds: Annotated[int, Field(ge=1, le=600)] = 15
     forecast_target: Quantity | None = None
     activation_threshold: Annotated[Decimal, Field(ge=0)] = Decimal(0)
 
@@ -127,8 +130,8 @@ class WorkloadModel(_Model):
 
     @property
     def horizon_seconds(self) -> float:
-        """Pod start-up plus one HPA sync period (15 s): how far ahead the forecast looks."""
-        return float(self.pod_startup_seconds + 15)
+        """Pod start-up plus one HPA sync period: how far ahead the forecast looks."""
+        return float(self.pod_startup_seconds + self.sync_period_seconds)
 
 
 _DURATION = r"^([0-9]+(ms|s|m|h|d|w|y))+$"
@@ -139,6 +142,7 @@ class ForecastModel(_Model):
     seasons: Annotated[list[Annotated[str, Field(pattern=_DURATION)]], Field(min_length=1)] = ["1d", "1w"]
     max_error: Annotated[float, Field(gt=0, le=1)] = 0.25
     refit_every: Annotated[str, Field(pattern=_DURATION)] = "5m"
+    rate_window: Annotated[str, Field(pattern=_DURATION)] | None = None
 
 
 class AutoscalingSection(_Model):
