@@ -143,7 +143,10 @@ class PrometheusPodSource:
         )
         if info.is_empty:
             raise PodSourceEmptyError("kube_pod_info is empty: kube-state-metrics not scraped (yet)")
-        self._index = build_index(info=info, labels=labels, ready=ready, owners=owners)
+        # Thousands of pods take a tenth of a second or more to join: off the event loop.
+        self._index = await asyncio.to_thread(
+            build_index, info=info, labels=labels, ready=ready, owners=owners
+        )
         return self._index
 
     async def run(self) -> None:

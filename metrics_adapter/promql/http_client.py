@@ -15,6 +15,7 @@ Knows the wire format (via :mod:`.wire`) and the config; nothing about who asks 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
@@ -41,6 +42,9 @@ from .wire import parse_envelope, parse_query_data, parse_series_data
 __all__ = ["HttpPrometheusClient"]
 
 _Params = list[tuple[str, str]]
+# Above these sizes, decoding moves off the event loop (see _parse_off_loop).
+_LARGE_BODY_BYTES = 1 << 20
+_LARGE_RESULT_ITEMS = 2000
 
 
 def _format_seconds(value: float) -> str:
@@ -77,7 +81,7 @@ class HttpPrometheusClient:
             params.append(("time", _format_seconds(to_unix_seconds(at))))
         params.append(("timeout", _format_seconds(self._config.timeout_seconds)))
         data, warnings = await self._call("query", params, query=text)
-        result = self._parse(data, warnings, query=text)
+        result = await self._parse_off_loop(data, warnings, query=text)
         if isinstance(result, Matrix):
             raise PrometheusResponseError(
                 "instant query returned a range vector; use query_range or a range function", query=text
@@ -99,7 +103,7 @@ class HttpPrometheusClient:
             ("timeout", _format_seconds(self._config.timeout_seconds)),
         ]
         data, warnings = await self._call("query_range", params, query=text)
-        result = self._parse(data, warnings, query=text)
+        result = await self._parse_off_loop(data, warnings, query=text)
         if not isinstance(result, Matrix):
             raise PrometheusResponseError(f"range query returned a {type(result).__name__}", query=text)
         return result
@@ -169,6 +173,8 @@ class HttpPrometheusClient:
             raise PrometheusUnavailableError(
                 f"cannot reach Prometheus at {url}: {exc!r}", query=query
             ) from exc
+        if len(response.content) > _LARGE_BODY_BYTES:
+            return await asyncio.to_thread(self._read, response, query=query)
         return self._read(response, query=query)
 
     def _read(self, response: httpx.Response, *, query: str) -> tuple[Any, tuple[str, ...]]:
@@ -185,6 +191,16 @@ class HttpPrometheusClient:
         if response.is_success and envelope.status == "success":
             return envelope.data, envelope.warnings
         raise _status_error(status, envelope.error_type, envelope.error, response, query=query)
+
+    async def _parse_off_loop(
+        self, data: Any, warnings: tuple[str, ...], *, query: str
+    ) -> InstantVector | Scalar | Matrix:
+        """Large results (the pod cache's 10,000-series answers) are converted in a worker thread,
+        so the event loop keeps answering small requests in between instead of stalling."""
+        result = data.get("result") if isinstance(data, dict) else None
+        if isinstance(result, list) and len(result) > _LARGE_RESULT_ITEMS:
+            return await asyncio.to_thread(self._parse, data, warnings, query=query)
+        return self._parse(data, warnings, query=query)
 
     def _parse(self, data: Any, warnings: tuple[str, ...], *, query: str) -> InstantVector | Scalar | Matrix:
         try:
