@@ -11,7 +11,7 @@ per sample records what happened. Pure: virtual time only, no I/O, no clock.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from autoscaler.hpa import ControllerConfig, HorizontalPodAutoscaler, HPAState, ReconcileResult, reconcile
@@ -85,6 +85,8 @@ def _cycle(
         config=config,
     )
     managed.state, managed.last = result.state, result
+    # The controller writes the HPA's status; the next cycle reads its conditions (ScaledToZero).
+    managed.hpa = replace(hpa, status=replace(hpa.status, conditions=result.conditions))
     if result.scale_updated and result.desired_replicas is not None:
         fleet.set_replicas(hpa.namespace, target, result.desired_replicas, now)
         managed.scaled_at_sample = True

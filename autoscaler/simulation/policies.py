@@ -9,7 +9,11 @@ Each policy is one closed-loop run (``closed_loop.simulate``) of the same scenar
   HPA scales up as the reactive one does, but, as the controller does while any metric is
   invalid, it does not scale down (a forecast the service cannot give holds capacity);
 * ``fixed``: no scaling, the replicas that carry the peak of the demand history before the run
-  at the reactive per-pod target (the over-provisioned baseline).
+  at the reactive per-pod target (the over-provisioned baseline);
+* ``scale-to-zero``: the predictive HPA with ``minReplicas: 0`` under the ``HPAScaleToZero`` gate
+  (allowed: the forecast is an External metric). At zero replicas the Pods metric has no pods and
+  fails, the forecast alone brings the first pods back; requests that arrive before they are
+  ready (the cold start) are offered to no pod and count as served late.
 
 Per policy: minutes during which the SLO is violated (the Deployment's p95 above the latency
 threshold, or requests offered while no pod is ready), requests served late (answered slower than
@@ -55,6 +59,7 @@ class Policy(StrEnum):
     REACTIVE = "reactive"
     PREDICTIVE = "predictive"
     FIXED = "fixed"
+    SCALE_TO_ZERO = "scale-to-zero"
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class PolicyOutcome:
     gpu_hours: float
     scale_events: int
     max_replicas: int
+    min_replicas: int
     frame: pd.DataFrame = field(repr=False, compare=False)
     notes: tuple[str, ...] = ()
 
@@ -174,8 +180,13 @@ def _run(
         readers.append(reader)
         return reader
 
-    if policy is Policy.PREDICTIVE:
+    run_simulation = simulation
+    if policy in (Policy.PREDICTIVE, Policy.SCALE_TO_ZERO):
         run_hpa = predictive_hpa(hpa, horizon_seconds=options.horizon_seconds)
+    if policy is Policy.SCALE_TO_ZERO:
+        run_hpa = replace(run_hpa, min_replicas=0)
+        gates = replace(simulation.config.feature_gates, hpa_scale_to_zero=True)
+        run_simulation = replace(simulation, config=replace(simulation.config, feature_gates=gates))
     elif policy is Policy.FIXED:
         count = fixed_replicas(scenario, hpa, history_seconds=options.history_seconds)
         run_hpa = replace(hpa, min_replicas=count, max_replicas=count)
@@ -194,9 +205,9 @@ def _run(
     rows = simulate(
         run_scenario,
         [run_hpa],
-        settings=simulation,
+        settings=run_simulation,
         progress=None if progress is None else lambda t: progress(policy, t),
-        reader_factory=factory if policy is Policy.PREDICTIVE else None,
+        reader_factory=factory if policy in (Policy.PREDICTIVE, Policy.SCALE_TO_ZERO) else None,
         observe=tally.observe,
     )
     frame = timeline_frame(rows)
@@ -212,6 +223,7 @@ def _run(
         gpu_hours=float((frame["pods"] * settings.gpus_per_pod * dt).sum() / 3600.0),
         scale_events=int(frame["scaled"].sum()),
         max_replicas=int(frame["desired_replicas"].max()),
+        min_replicas=int(frame["desired_replicas"].min()),
         frame=frame,
         notes=tuple(notes),
     )
@@ -245,6 +257,7 @@ def policy_table(outcomes: list[PolicyOutcome]) -> pd.DataFrame:
                 else None,
                 "gpu_hours": round(outcome.gpu_hours, 1),
                 "scale_events": outcome.scale_events,
+                "min_replicas": outcome.min_replicas,
                 "max_replicas": outcome.max_replicas,
             }
             for outcome in outcomes

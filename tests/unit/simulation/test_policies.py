@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from autoscaler.forecast import FORECAST_METRIC, ForecastSettings
 from autoscaler.hpa.spec import MetricSourceType
@@ -135,3 +136,34 @@ def test_predictive_hpa_adds_the_forecast_beside_the_reactive_metric() -> None:
     assert added.target.average_value_milli == 3400
     assert added.metric_selector is not None
     assert dict(added.metric_selector.match_labels) == {"deployment": "llama", "horizon": "195s"}
+
+
+def _idle_day(t: np.ndarray) -> np.ndarray:
+    """No traffic for the first 10 minutes of each season, 30 rps from 12 to 25 minutes."""
+    phase = np.mod(t, SEASON)
+    up = np.clip((phase - 720.0) / 120.0, 0.0, 1.0)
+    down = np.clip((phase - 1500.0) / 120.0, 0.0, 1.0)
+    return 30.0 * np.clip(up - down, 0.0, 1.0)
+
+
+def test_scale_to_zero_saves_gpu_hours_and_wakes_up_ahead_of_the_load() -> None:
+    base = _scenario(3)
+    times = np.arange(-3 * SEASON, 2 * SEASON + 1.0, 30.0)
+    load = ReplayLoad(times=tuple(times.tolist()), rates=tuple(_idle_day(times).tolist()))
+    scenario = replace(base, deployments=(replace(base.deployments[0], load=load, replicas=2),))
+    hpa = parse_hpa_documents(HPA)[0]
+    settings = replace(_settings(3), policies=(Policy.PREDICTIVE, Policy.SCALE_TO_ZERO))
+    predictive, zero = compare_policies(scenario, hpa, simulation=SIMULATION, settings=settings)
+    assert predictive.min_replicas == 2
+    assert zero.min_replicas == 0
+    # Idle from the start: down to zero once the 300 s scale-down window has passed.
+    assert zero.gpu_hours < predictive.gpu_hours
+    frame = zero.frame
+    idle = frame[(frame["t_seconds"] > 360) & (frame["t_seconds"] < 500)]
+    assert (idle["pods"] == 0).all(), "nothing runs while nothing is offered"
+    # The forecast alone wakes it (the Pods metric has no pods): the cold start is over before
+    # the ramp at 720 s, so no request waits for it.
+    woken = frame[(frame["t_seconds"] > 500) & (frame["pods"] > 0)]["t_seconds"].min()
+    assert woken <= 720.0 - 180.0
+    assert frame[frame["t_seconds"] == 720.0]["ready_replicas"].item() >= 1
+    assert zero.requests_served_late == pytest.approx(predictive.requests_served_late, rel=0.01)
