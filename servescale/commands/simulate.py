@@ -52,6 +52,7 @@ from autoscaler.simulation.timeline import summarise, timeline_frame
 from metrics_adapter.catalogue import Catalogue, CatalogueError, ConfigError, load_config
 from metrics_adapter.promql import Duration
 from servescale.commands.keda import manifests_keda_command
+from servescale.commands.policies import parse_policies, run_policy_comparison
 
 __all__ = ["parse_duration", "parse_time", "register"]
 
@@ -132,6 +133,13 @@ def simulate_command(
         str, typer.Option("--sample-interval", help="Truth sampling (scrape).")
     ] = "5s",
     latency_objective_ms: Annotated[float, typer.Option("--latency-objective-ms")] = 500.0,
+    policies: Annotated[
+        str | None,
+        typer.Option(
+            "--policies",
+            help="Compare policies for the one HPA side by side: reactive,predictive,fixed,scale-to-zero.",
+        ),
+    ] = None,
 ) -> None:
     """Run the sandbox fleet in virtual time with HPAs driven by the exact algorithm."""
     console = Console()
@@ -144,6 +152,18 @@ def simulate_command(
     except ValueError as exc:
         _fail(str(exc))
     scenario, hpas = _scenario(scenario_file), _hpas(hpa_file)
+    if policies is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        run_policy_comparison(
+            scenario,
+            hpas,
+            policies=parse_policies(policies),
+            settings=settings,
+            latency_objective_ms=latency_objective_ms,
+            out=out,
+            console=console,
+        )
+        return
     started = time.perf_counter()
     with Progress(console=console, transient=True, disable=settings.duration_seconds < 3600) as progress:
         task = progress.add_task("simulating", total=settings.duration_seconds)
