@@ -1,4 +1,8 @@
-"""``servescale simulate --policies ...``: autoscaling policies side by side on the same load.
+"""``servescale simulate|backtest --policies ...``: autoscaling policies side by side on the same load.
+
+``backtest --policies`` replays the recorded request rate of the HPA's Deployment (and the two
+weeks before it, the forecaster's history) as the load of the Deployment's model in ``--scenario``
+(capacity, latency, start-up): what each policy would have done with that demand.
 
 Runs ``autoscaler.simulation.policies.compare_policies`` on the scenario with the one HPA given
 (the reactive policy), prints the policy table (SLO-violating minutes, requests served late,
@@ -11,21 +15,44 @@ before ``t = 0`` (a replay CSV that starts two weeks early).
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
 from rich.console import Console
 from rich.table import Table
 
 from autoscaler.forecast import default_horizon
 from autoscaler.hpa import HorizontalPodAutoscaler
 from autoscaler.sandbox import Scenario
+from autoscaler.sandbox.profiles import ReplayLoad
 from autoscaler.simulation.closed_loop import SimulationSettings
 from autoscaler.simulation.forecast_reader import ForecastOptions
+from autoscaler.simulation.history_query import deployment_history_query
+from autoscaler.simulation.hpa_manifests import REQUEST_RATE
 from autoscaler.simulation.policies import Policy, PolicySettings, compare_policies, policy_table
 from autoscaler.simulation.policy_plots import plot_policies
+from autoscaler.simulation.prometheus_history import HistoryGrid
+from metrics_adapter.catalogue import Catalogue
+from metrics_adapter.promql import Duration
 from servescale.commands.cli_input import fail
 
-__all__ = ["parse_policies", "run_policy_comparison"]
+__all__ = [
+    "DemandHistory",
+    "backtest_policies",
+    "parse_policies",
+    "recorded_demand",
+    "run_policy_comparison",
+    "with_load",
+]
+
+
+class DemandHistory(Protocol):
+    """Where recorded series come from (``PrometheusHistory``)."""
+
+    def series(self, promql: str, grid: HistoryGrid) -> npt.NDArray[np.float64]: ...
 
 
 def parse_policies(text: str) -> tuple[Policy, ...]:
@@ -90,3 +117,104 @@ def run_policy_comparison(
         console.print(
             f"predictive vs reactive: {fewer:.0f} % fewer SLO-violating minutes, {more:.1f} % more GPU-hours"
         )
+
+
+def recorded_demand(
+    history: DemandHistory,
+    promql: str,
+    *,
+    start: datetime,
+    end: datetime,
+    history_seconds: float,
+    step_seconds: float = 60.0,
+    history_step_seconds: float = 300.0,
+) -> ReplayLoad:
+    """The recorded request rate as a load profile, ``t = 0`` at ``start``.
+
+    The window replayed is read every ``step_seconds``; the ``history_seconds`` before it (the
+    forecaster's) every ``history_step_seconds``, so both stay under Prometheus's points per query.
+    Raises ``ValueError`` on any missing point: a gap would have to be filled with made-up load.
+    """
+    before = HistoryGrid(
+        start - timedelta(seconds=history_seconds), start, timedelta(seconds=history_step_seconds)
+    )
+    window = HistoryGrid(start, end, timedelta(seconds=step_seconds))
+    parts = []
+    for grid in (before, window):
+        values = history.series(promql, grid)
+        missing = int(np.isnan(values).sum())
+        if missing:
+            raise ValueError(
+                f"{missing} of {len(values)} points between {grid.start:%Y-%m-%d %H:%M} and "
+                f"{grid.end:%Y-%m-%d %H:%M} have no request rate; the replay needs a complete history"
+            )
+        offset = (grid.start - start).total_seconds()
+        parts.append((grid.seconds + offset, values))
+    times = np.concatenate([parts[0][0][:-1], parts[1][0]])
+    rates = np.concatenate([parts[0][1][:-1], parts[1][1]])
+    return ReplayLoad(times=tuple(times.tolist()), rates=tuple(np.maximum(rates, 0.0).tolist()))
+
+
+def with_load(scenario: Scenario, hpa: HorizontalPodAutoscaler, load: ReplayLoad) -> Scenario:
+    """``scenario`` with the HPA's Deployment offered ``load``; ``ValueError`` if it has no such model."""
+    key = (hpa.namespace, hpa.scale_target_ref.name)
+    if not any(d.key == key for d in scenario.deployments):
+        raise ValueError(
+            f"the scenario has no model {key[1]!r} in namespace {key[0]!r} to replay the load on"
+        )
+    return replace(
+        scenario,
+        deployments=tuple(replace(d, load=load) if d.key == key else d for d in scenario.deployments),
+    )
+
+
+def backtest_policies(
+    history: DemandHistory,
+    *,
+    catalogue: Catalogue,
+    scenario: Scenario,
+    hpas: tuple[HorizontalPodAutoscaler, ...],
+    grid: HistoryGrid,
+    policies: tuple[Policy, ...],
+    latency_objective_ms: float,
+    out: Path,
+    console: Console,
+) -> None:
+    """``backtest --policies``: the recorded demand of ``[grid.start, grid.end]`` through each policy."""
+    if len(hpas) != 1:
+        fail(f"--policies compares policies for one HPA; --hpa holds {len(hpas)}")
+    hpa = hpas[0]
+    query = deployment_history_query(
+        catalogue,
+        REQUEST_RATE,
+        namespace=hpa.namespace,
+        deployment=hpa.scale_target_ref.name,
+        rate_window=Duration(60.0),
+    )
+    try:
+        load = recorded_demand(
+            history,
+            query.promql,
+            start=grid.start,
+            end=grid.end,
+            history_seconds=ForecastOptions(horizon_seconds=0.0).history_seconds,
+        )
+        replayed = with_load(scenario, hpa, load)
+    except ValueError as exc:
+        fail(f"--from/--to: {exc}")
+    step = grid.step.total_seconds()
+    settings = SimulationSettings(
+        duration_seconds=(grid.end - grid.start).total_seconds(),
+        sync_period_seconds=step,
+        sample_interval_seconds=step,
+    )
+    console.print(f"demand: {query.promql}")
+    run_policy_comparison(
+        replayed,
+        hpas,
+        policies=policies,
+        settings=settings,
+        latency_objective_ms=latency_objective_ms,
+        out=out,
+        console=console,
+    )

@@ -52,7 +52,7 @@ from autoscaler.simulation.timeline import summarise, timeline_frame
 from metrics_adapter.catalogue import Catalogue, CatalogueError, ConfigError, load_config
 from metrics_adapter.promql import Duration
 from servescale.commands.keda import manifests_keda_command
-from servescale.commands.policies import parse_policies, run_policy_comparison
+from servescale.commands.policies import backtest_policies, parse_policies, run_policy_comparison
 
 __all__ = ["parse_duration", "parse_time", "register"]
 
@@ -204,6 +204,17 @@ def backtest_command(
     out: OutOption = Path("backtest-out"),
     engine: Annotated[str, typer.Option("--engine", help="auto, scalar or vectorised.")] = "auto",
     catalogue_config: CatalogueOption = None,
+    policies: Annotated[
+        str | None,
+        typer.Option(
+            "--policies", help="Replay the recorded demand through policies: reactive,predictive,fixed."
+        ),
+    ] = None,
+    scenario_file: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="With --policies: the Deployment's model (capacity, start-up)."),
+    ] = None,
+    latency_objective_ms: Annotated[float, typer.Option("--latency-objective-ms")] = 500.0,
 ) -> None:
     """Replay an HPA on the recorded history of its metric and compare with what actually ran."""
     console = Console()
@@ -213,6 +224,22 @@ def backtest_command(
         grid = HistoryGrid(parse_time(start, "--from", now=now), parse_time(end, "--to", now=now), step_delta)
     except ValueError as exc:
         _fail(f"--from/--to: {exc}")
+    if policies is not None:
+        if scenario_file is None:
+            _fail("--policies needs --scenario: the model of the Deployment the demand is replayed on")
+        out.mkdir(parents=True, exist_ok=True)
+        backtest_policies(
+            PrometheusHistory(prometheus_url),
+            catalogue=_catalogue(catalogue_config),
+            scenario=_scenario(scenario_file),
+            hpas=_hpas(hpa_file),
+            grid=grid,
+            policies=parse_policies(policies),
+            latency_objective_ms=latency_objective_ms,
+            out=out,
+            console=console,
+        )
+        return
     hpa = _hpas(hpa_file)[0]
     try:
         query, kind = metric_history_query(hpa, _catalogue(catalogue_config))
