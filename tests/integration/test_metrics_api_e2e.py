@@ -230,8 +230,9 @@ def test_service_evaluates_slos_and_exports_gauges(stack: Stack) -> None:
 
 
 def test_backends_agree_on_per_pod_rates(stacks: dict[str, Stack]) -> None:
-    """MetricsQL's ``rate`` does not extrapolate to the window's edges and Prometheus's does: over a
-    full 1m window of steady load the two adapters' answers differ by a few per cent, no more."""
+    """MetricsQL's ``rate`` does not extrapolate to the window's edges and Prometheus's does, and the
+    two adapters ask a second or two apart: over a full 1m window of steady load their answers for
+    the Deployment's pods differ by a few per cent in total, and per pod by sampling noise only."""
     stacks["prometheus"].wait_elapsed(70)
     path = f"{CUSTOM}/v1beta2/namespaces/ml/pods/*/istio_requests_per_second?labelSelector=app%3Dresnet"
     answers = {}
@@ -239,5 +240,7 @@ def test_backends_agree_on_per_pod_rates(stacks: dict[str, Stack]) -> None:
         body = kubectl_raw(stack, path)
         answers[name] = {item["describedObject"]["name"]: quantity(item["value"]) for item in body["items"]}
     assert set(answers["prometheus"]) == set(answers["victoriametrics"])
+    total = {name: sum(values.values()) for name, values in answers.items()}
+    assert total["victoriametrics"] == pytest.approx(total["prometheus"], rel=0.1)
     for pod, value in answers["prometheus"].items():
-        assert answers["victoriametrics"][pod] == pytest.approx(value, rel=0.1), pod
+        assert answers["victoriametrics"][pod] == pytest.approx(value, rel=0.25), pod
