@@ -11,7 +11,6 @@ from autoscaler.hpa.selector import LabelSelector
 from autoscaler.hpa.spec import MetricSpec, MetricTarget
 from autoscaler.hpa.static_reader import CustomMetricValue, ExternalMetricValue, StaticMetricsReader
 
-
 LABELS = {"namespace": NS, "deployment": "llama", "horizon": "195s"}
 
 
