@@ -41,7 +41,7 @@ class LoadGenerator:
         self._targets = targets
         self._paths = paths
         self._cadence = cadence
-        self._connections = max(1, max_in_flight // len(targets))
+        self._connections = max(1, min(64, max_in_flight // len(targets)))
         self._slots = asyncio.Semaphore(max_in_flight)
         self.window = Window()
         self.total = Window()
@@ -73,7 +73,7 @@ class LoadGenerator:
     async def run(self, duration: float) -> None:
         pools: list[asyncio.Queue[_Connection]] = []
         for target in self._targets:
-            pool: asyncio.Queue[_Connection] = asyncio.Queue()
+            pool: asyncio.Queue[_Connection] = asyncio.LifoQueue()
             parts = urlsplit(target)
             for _ in range(self._connections):
                 pool.put_nowait(_Connection(parts.hostname or "127.0.0.1", parts.port or 80))
@@ -111,6 +111,17 @@ class _Connection:
         self._writer: asyncio.StreamWriter | None = None
 
     async def get(self, path: str) -> int:
+        """One GET; a kept-alive connection the server has closed meanwhile is reopened once."""
+        reused = self._writer is not None
+        try:
+            return await self._get(path)
+        except (asyncio.IncompleteReadError, ConnectionResetError, BrokenPipeError):
+            self.close()
+            if not reused:
+                raise
+            return await self._get(path)
+
+    async def _get(self, path: str) -> int:
         if self._writer is None or self._reader is None:
             self._reader, self._writer = await asyncio.open_connection(self._host, self._port)
         self._writer.write(
