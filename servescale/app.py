@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+import yaml
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
@@ -46,6 +47,7 @@ from metrics_adapter.provider import MetricsProvider
 from metrics_adapter.self_metrics import AdapterMetrics
 from servescale.forecast_provider import ForecastingProvider
 from servescale.forecasting import build_forecast_service
+from servescale.listeners import ListenError, listen_socket, listen_sockets
 from servescale.settings import ServeSettings, SettingsError
 from slo.evaluation import SLOEvaluator
 from slo.evaluation_cache import CachedStatus
@@ -144,7 +146,11 @@ async def _requestheader(settings: ServeSettings) -> RequestHeaderSettings | Non
 def _slo_status(path: Path, client: PrometheusClient, registry: CollectorRegistry) -> CachedStatus:
     """SLO evaluation kept fresh in the service: ``/slo/v1/status`` and the ``slo_*`` gauges."""
     gauges = SLOGauges(registry)
-    evaluator = SLOEvaluator(load_slo_file(path), client)
+    try:
+        slos = load_slo_file(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"--slos: cannot read {path}: {exc}") from exc
+    evaluator = SLOEvaluator(slos, client)
     return CachedStatus(evaluator, clock=lambda: datetime.now(UTC), listeners=[gauges.update])
 
 
@@ -170,7 +176,12 @@ def _pod_source(settings: ServeSettings, client: PrometheusClient) -> tuple[PodL
     from metrics_adapter.pods.kubernetes_source import KubernetesPodWatcher
 
     if settings.kubeconfig is not None:
-        api_client = k8s_config.new_client_from_config(config_file=str(settings.kubeconfig))  # type: ignore[no-untyped-call]
+        try:
+            api_client = k8s_config.new_client_from_config(config_file=str(settings.kubeconfig))  # type: ignore[no-untyped-call]
+        except (k8s_config.ConfigException, yaml.YAMLError, OSError, ValueError, TypeError, KeyError) as exc:
+            raise SettingsError(
+                f"--kubeconfig {settings.kubeconfig}: not a usable kubeconfig: {exc}"
+            ) from exc
     else:
         try:
             k8s_config.load_incluster_config()  # type: ignore[no-untyped-call]
@@ -189,6 +200,58 @@ def _pod_source(settings: ServeSettings, client: PrometheusClient) -> tuple[PodL
             watcher.stop()
 
     return watcher, run
+
+
+def _server_configs(
+    settings: ServeSettings, apps: ServiceApps, auth_settings: AuthSettings
+) -> list[tuple[uvicorn.Config, str]]:
+    """One uvicorn config per port to serve, with the option that sets the port."""
+    configs: list[tuple[uvicorn.Config, str]] = []
+    if apps.secure is not None and settings.secure_port is not None:
+        cert = resolve_serving_certificate(
+            cert_file=settings.tls_cert_file,
+            key_file=settings.tls_private_key_file,
+            cert_dir=settings.cert_dir,
+            service_names=settings.service_names,
+        )
+        configs.append(
+            (
+                build_uvicorn_config(
+                    apps.secure,
+                    host=settings.bind_address,
+                    port=settings.secure_port,
+                    serving_cert=cert,
+                    auth_settings=auth_settings,
+                    log_level=settings.log_level,
+                ),
+                "--secure-port",
+            )
+        )
+    if apps.insecure is not None and settings.insecure_port is not None:
+        configs.append(
+            (
+                uvicorn.Config(
+                    apps.insecure,
+                    host=settings.insecure_bind_address,
+                    port=settings.insecure_port,
+                    log_level=settings.log_level,
+                ),
+                "--insecure-port",
+            )
+        )
+    if settings.health_port is not None:
+        configs.append(
+            (
+                uvicorn.Config(
+                    apps.health,
+                    host=settings.health_bind_address,
+                    port=settings.health_port,
+                    log_level="warning",
+                ),
+                "--health-port",
+            )
+        )
+    return configs
 
 
 async def run_service(
@@ -210,7 +273,7 @@ async def run_service(
             if review is None:
                 raise SettingsError(
                     "--secure-port needs the Kubernetes API for TokenReview and SubjectAccessReview: "
-                    "run in a cluster or pass --kube-api-url; for local use give --insecure-port only"
+                    "pass --kube-api-url URL (or run in a cluster), or --secure-port 0 with --insecure-port"
                 )
             requestheader = await _requestheader(settings)
         auth_settings = AuthSettings(requestheader=requestheader, client_ca_file=settings.client_ca_file)
@@ -232,67 +295,49 @@ async def run_service(
             boards=_boards(catalogue, settings.slo_file),
             forecasts=forecasts,
         )
-        configs = []
-        if apps.secure is not None and settings.secure_port is not None:
-            cert = resolve_serving_certificate(
-                cert_file=settings.tls_cert_file,
-                key_file=settings.tls_private_key_file,
-                cert_dir=settings.cert_dir,
-                service_names=settings.service_names,
-            )
-            configs.append(
-                build_uvicorn_config(
-                    apps.secure,
-                    host=settings.bind_address,
-                    port=settings.secure_port,
-                    serving_cert=cert,
-                    auth_settings=auth_settings,
-                    log_level=settings.log_level,
-                )
-            )
-        if apps.insecure is not None and settings.insecure_port is not None:
-            configs.append(
-                uvicorn.Config(
-                    apps.insecure,
-                    host=settings.insecure_bind_address,
-                    port=settings.insecure_port,
-                    log_level=settings.log_level,
-                )
-            )
-        if settings.health_port is not None:
-            configs.append(
-                uvicorn.Config(
-                    apps.health,
-                    host=settings.health_bind_address,
-                    port=settings.health_port,
-                    log_level="warning",
-                )
-            )
-        background: list[asyncio.Task[None]] = [asyncio.create_task(pods_task(), name="pod-cache")]
-        if forecasts is not None:
-            background.append(asyncio.create_task(forecasts.run(), name="forecast-refit"))
-        if settings.slo_file is not None:
-            slo_status = _slo_status(settings.slo_file, client, registry)
+        configs = _server_configs(settings, apps, auth_settings)
+        slo_status = None if settings.slo_file is None else _slo_status(settings.slo_file, client, registry)
+        if slo_status is not None:
             for app in (apps.secure, apps.insecure):
                 if app is not None:
                     app.include_router(create_slo_router(slo_status))
+        if (
+            settings.keda_port is not None
+        ):  # gRPC binds its own port later: a taken one fails here, in one line
+            listen_socket(settings.keda_bind_address, settings.keda_port, option="--keda-port").close()
+        sockets = listen_sockets([(config.host, config.port, option) for config, option in configs])
+        source = "kube-state-metrics in Prometheus" if settings.pods_from_prometheus else "a Kubernetes watch"
+        log.info("pod cache from %s; serving %s", source, ", ".join(f"{c.host}:{c.port}" for c, _ in configs))
+        background: list[asyncio.Task[None]] = [asyncio.create_task(pods_task(), name="pod-cache")]
+        if forecasts is not None:
+            background.append(asyncio.create_task(forecasts.run(), name="forecast-refit"))
+        if slo_status is not None:
             interval = settings.slo_interval_seconds
             background.append(asyncio.create_task(slo_status.run(interval=interval), name="slo-status"))
-        servers = [uvicorn.Server(config) for config in configs]
+        servers = [uvicorn.Server(config) for config, _ in configs]
         scaler = None
         if settings.keda_port is not None:
             scaled = apps.provider if forecasts is None else ForecastingProvider(apps.provider, forecasts)
-            scaler = await start_scaler_server(
-                scaled, host=settings.keda_bind_address, port=settings.keda_port
-            )
+            try:
+                scaler = await start_scaler_server(
+                    scaled, host=settings.keda_bind_address, port=settings.keda_port
+                )
+            except (OSError, RuntimeError) as exc:  # grpc says RuntimeError when it cannot bind
+                for sock in sockets:
+                    sock.close()
+                raise ListenError(f"--keda-port: {exc}") from exc
             log.info("KEDA external scaler on %s:%d", settings.keda_bind_address, settings.keda_port)
         if on_started is not None:
             on_started(apps)
         try:
-            await asyncio.gather(*(server.serve() for server in servers))
+            await asyncio.gather(
+                *(server.serve(sockets=[sock]) for server, sock in zip(servers, sockets, strict=True))
+            )
         finally:
             if scaler is not None:
                 await scaler.stop(grace=1.0)
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
+            for sock in sockets:
+                sock.close()

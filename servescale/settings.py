@@ -7,6 +7,7 @@ and never looks at the environment itself.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from metrics_adapter.auth import KubeApiConfig
 from metrics_adapter.promql import PrometheusConfig
 
 IN_CLUSTER_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
+DEFAULT_SECURE_PORT = 6443
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 
 
 class SettingsError(ValueError):
@@ -54,15 +57,55 @@ class ServeSettings:
 
     def __post_init__(self) -> None:
         if self.secure_port is None and self.insecure_port is None:
-            raise SettingsError("nothing to serve: give --secure-port or --insecure-port")
-        if self.cache_ttl_seconds < 0:
-            raise SettingsError("--cache-ttl must be >= 0")
-        if self.config_file is not None and not self.config_file.is_file():
-            raise SettingsError(f"--config: {self.config_file} does not exist")
-        if self.slo_file is not None and not self.slo_file.is_file():
-            raise SettingsError(f"--slos: {self.slo_file} does not exist")
-        if self.forecast_config is not None and not self.forecast_config.is_file():
-            raise SettingsError(f"--forecast-config: {self.forecast_config} does not exist")
+            raise SettingsError(
+                "nothing to serve: give --insecure-port PORT to serve plain HTTP on loopback, or "
+                "--kube-api-url URL (or run in a cluster) for the secure port"
+            )
+        for option, port in (
+            ("--secure-port", self.secure_port),
+            ("--insecure-port", self.insecure_port),
+            ("--health-port", self.health_port),
+            ("--keda-port", self.keda_port),
+        ):
+            if port is not None and not 0 < port < 65536:
+                raise SettingsError(f"{option} must be within 1..65535 (0 turns it off), got {port}")
+        if not (math.isfinite(self.cache_ttl_seconds) and self.cache_ttl_seconds >= 0):
+            raise SettingsError(f"--cache-ttl must be a finite number >= 0, got {self.cache_ttl_seconds}")
+        if not (math.isfinite(self.slo_interval_seconds) and self.slo_interval_seconds > 0):
+            raise SettingsError(
+                f"--slo-interval must be a finite number > 0, got {self.slo_interval_seconds}"
+            )
+        if self.log_level not in LOG_LEVELS:
+            raise SettingsError(f"--log-level must be one of {', '.join(LOG_LEVELS)}, got {self.log_level!r}")
+        for option, path in (
+            ("--config", self.config_file),
+            ("--slos", self.slo_file),
+            ("--kubeconfig", self.kubeconfig),
+            ("--forecast-config", self.forecast_config),
+        ):
+            if path is not None and not path.is_file():
+                raise SettingsError(f"{option}: {path} does not exist or is not a file")
+
+
+def choose_secure_port(requested: int | None, *, kube_api: KubeApiConfig | None) -> int | None:
+    """The secure port to serve: ``--secure-port`` as given, 6443 when unset and it can work, else None.
+
+    The secure port authenticates and authorises every request through the Kubernetes API
+    (TokenReview, SubjectAccessReview), so it works only with that API: in a cluster, or with
+    ``--kube-api-url``. Without it an unset port stays off (local use is ``--insecure-port``) and
+    a port asked for is refused with the flags that fix it. ``0`` turns the port off.
+    """
+    if requested == 0:
+        return None
+    if kube_api is not None:
+        return DEFAULT_SECURE_PORT if requested is None else requested
+    if requested is None:
+        return None
+    raise SettingsError(
+        f"--secure-port {requested} needs the Kubernetes API for TokenReview and SubjectAccessReview: "
+        "pass --kube-api-url URL (or run in a cluster), or serve locally with --insecure-port PORT "
+        "and no --secure-port"
+    )
 
 
 def in_cluster_kube_api() -> KubeApiConfig | None:

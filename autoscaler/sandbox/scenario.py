@@ -57,6 +57,8 @@ def load_scenario(path: Path | str) -> Scenario:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ScenarioError(str(file), [f"cannot read file: {exc.strerror or exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(str(file), [f"not UTF-8 text: {exc.reason} at byte {exc.start}"]) from exc
     return parse_scenario(text, base_dir=file.parent, source=str(file))
 
 

@@ -82,4 +82,6 @@ def load_hpa_file(path: Path | str) -> tuple[HorizontalPodAutoscaler, ...]:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise HpaFileError(f"{file}: cannot read file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise HpaFileError(f"{file}: not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
     return parse_hpa_documents(text, source=str(file))

@@ -75,6 +75,8 @@ def load_autoscaling_config(path: Path | str) -> AutoscalingConfig:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ManifestError(f"{file}: cannot read file: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{file}: not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
     except yaml.YAMLError as exc:
         raise ManifestError(f"{file}: not valid YAML: {exc}") from exc
     return parse_autoscaling_config(data, source=str(file))

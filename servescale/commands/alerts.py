@@ -6,7 +6,8 @@
 * ``alerts test DIR`` runs ``promtool check rules``, ``promtool test rules`` and
   ``amtool check-config`` on what ``render`` wrote, and exits 1 when any of them fails.
 
-Invalid specs or configuration exit with status 2 and a message naming the field.
+Invalid specs or configuration exit with status 2 and a message naming the field; a missing or
+unrunnable promtool or amtool exits 1 with one line.
 """
 
 from __future__ import annotations
@@ -43,11 +44,15 @@ def render_command(
         settings = load_alerts_config(config) if config is not None else AlertsConfig()
     except AlertsConfigError as exc:
         _fail(f"invalid alerts config:\n{exc}")
+    except UnicodeDecodeError as exc:
+        _fail(f"cannot read {config}: not UTF-8 text ({exc.reason} at byte {exc.start})")
     specs = load_slo_files(slos)
     try:
         written = render(specs, out_dir=out, config=settings, fmt=fmt, tests=tests)
     except UnsupportedSLIError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"--out {out}: cannot write: {exc.strerror or exc}")
     except ValueError as exc:
         _fail(str(exc))
     for path in written:
@@ -70,7 +75,9 @@ def check_command(
     try:
         report = verify_directory(directory, workers=workers)
     except ToolMissingError as exc:
-        _fail(str(exc))
+        _fail(str(exc), EXIT_FAILED)
+    except OSError as exc:
+        _fail(f"cannot run {exc.filename or 'promtool/amtool'}: {exc.strerror or exc}", EXIT_FAILED)
     for run in report.runs:
         status = "ok" if run.ok else f"FAILED (exit {run.returncode})"
         typer.echo(f"{status}: {' '.join((Path(run.command[0]).name, *run.command[1:]))}")

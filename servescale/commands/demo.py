@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from autoscaler.sandbox import ScenarioError, load_scenario
 from autoscaler.simulation.hpa_file import HpaFileError, load_hpa_file
 from metrics_adapter.pods.prometheus_source import PrometheusPodSource
 from metrics_adapter.promql import Duration, HttpPrometheusClient, PrometheusConfig, PrometheusError
+from servescale.commands.cli_input import EXIT_FAILED, fail
 from servescale.demo.adapter_answers import adapter_columns
 from servescale.demo.fleet_summary import collect
 from servescale.demo.stack import running_stack
@@ -103,12 +105,21 @@ def register(app: typer.Typer) -> None:
         console = Console()
         if not console.is_terminal:
             console = Console(width=140)
+        for option, seconds in (
+            ("--sync-period", sync_period),
+            ("--refresh", refresh),
+            ("--duration", duration),
+        ):
+            if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+                fail(f"{option} must be a finite number of seconds > 0, got {seconds:g}")
         try:
             chosen = load_scenario(scenario or DEMO_DIR / "demo_scenario.yaml")
+        except ScenarioError as exc:
+            fail(f"--scenario: {exc}")
+        try:
             hpas = () if no_hpa else load_hpa_file(hpa or DEMO_DIR / "demo_hpa.yaml")
-        except (ScenarioError, HpaFileError) as exc:
-            console.print(f"[red]invalid input:[/red] {exc}")
-            raise typer.Exit(2) from exc
+        except HpaFileError as exc:
+            fail(f"--hpa: {exc}")
         try:
             with running_stack(chosen) as stack, running_adapter(stack.prometheus.url) as adapter:
                 console.print(f"sandbox {stack.sandbox.url}  prometheus {stack.prometheus.url}")
@@ -138,6 +149,5 @@ def register(app: typer.Typer) -> None:
         except KeyboardInterrupt:
             console.print("stopping")
         except (StackError, RuntimeError) as exc:
-            console.print(f"[red]{exc}[/red]")
-            raise typer.Exit(1) from exc
+            fail(str(exc), EXIT_FAILED)
         console.print("sandbox, Prometheus and the metrics API stopped")

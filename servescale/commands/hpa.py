@@ -12,35 +12,41 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
 from autoscaler.hpa import InputError, explain_step, step_document
+from servescale.commands.cli_input import fail
 
 __all__ = ["register"]
-
-EXIT_BAD_INPUT = 2
 
 InputOption = Annotated[
     str, typer.Option("--input", "-i", help="Input document (JSON), or '-' for standard input.")
 ]
 
 
+def _source_name(source: str) -> str:
+    return "<stdin>" if source == "-" else source
+
+
 def _read_document(source: str) -> Any:
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except OSError as exc:
-        _fail(f"cannot read {source}: {exc.strerror or exc}")
+        fail(f"cannot read {source}: {exc.strerror or exc}")
+    except UnicodeDecodeError as exc:
+        fail(f"cannot read {_source_name(source)}: not UTF-8 text ({exc.reason} at byte {exc.start})")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        _fail(f"{source} is not valid JSON: {exc}")
+        fail(f"{_source_name(source)} is not valid JSON: {exc}")
 
 
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=EXIT_BAD_INPUT)
+def _invalid(source: str, exc: InputError) -> str:
+    """Every problem of ``exc`` on its own line, prefixed with the input's name."""
+    name = _source_name(source)
+    return "invalid input:\n" + "\n".join(f"{name}: {line}" for line in str(exc).splitlines() if line)
 
 
 def step(input_: InputOption) -> None:
@@ -49,7 +55,7 @@ def step(input_: InputOption) -> None:
     try:
         output = step_document(document)
     except InputError as exc:
-        _fail(f"invalid input:\n{exc}")
+        fail(_invalid(input_, exc))
     typer.echo(json.dumps(output, indent=2))
 
 
@@ -59,7 +65,7 @@ def explain(input_: InputOption) -> None:
     try:
         lines = explain_step(document)
     except InputError as exc:
-        _fail(f"invalid input:\n{exc}")
+        fail(_invalid(input_, exc))
     typer.echo("\n".join(lines))
 
 

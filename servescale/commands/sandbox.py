@@ -2,11 +2,13 @@
 
 Reads the scenario (or the built-in one), then runs the sandbox app with uvicorn in the
 foreground until interrupted. ``--check`` only validates the scenario and prints a summary.
-An invalid scenario or listen address exits with code 2 and a one-line-per-problem message.
+An invalid scenario or listen address exits with code 2 and a one-line-per-problem message; a
+listen address that cannot be bound (taken, or not this machine's) exits 1 in one line.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -16,9 +18,10 @@ import uvicorn
 from autoscaler.sandbox.api import create_sandbox_app
 from autoscaler.sandbox.scenario import ScenarioError, default_scenario, load_scenario
 from autoscaler.sandbox.spec import Scenario
+from servescale.commands.cli_input import EXIT_FAILED, fail
+from servescale.listeners import ListenError, listen_socket
 
 DEFAULT_LISTEN = "127.0.0.1:9400"
-USAGE_ERROR = 2
 
 
 def parse_listen(listen: str) -> tuple[str, int]:
@@ -64,10 +67,15 @@ def register(app: typer.Typer) -> None:
             host, port = parse_listen(listen)
             scenario = default_scenario() if scenario_file is None else load_scenario(scenario_file)
         except (ScenarioError, ValueError) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(USAGE_ERROR) from None
+            fail(str(exc))
         typer.echo(_summary(scenario))
         if check:
             return
+        try:
+            sock = listen_socket(host, port, option="--listen")
+        except ListenError as exc:
+            fail(str(exc), EXIT_FAILED)
         typer.echo(f"sandbox serving on http://{listen}/metrics (truth at /truth)")
-        uvicorn.run(create_sandbox_app(scenario), host=host, port=port, log_level="warning")
+        config = uvicorn.Config(create_sandbox_app(scenario), host=host, port=port, log_level="warning")
+        with sock, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn stops, then re-raises it
+            uvicorn.Server(config).run(sockets=[sock])

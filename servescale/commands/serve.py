@@ -9,15 +9,23 @@ from typing import Annotated
 
 import typer
 
-from metrics_adapter.auth import AuthError, KubeApiConfig
+from metrics_adapter.auth import AuthConfigError, KubeApiConfig
 from metrics_adapter.catalogue import CatalogueError, explain, load_config
 from metrics_adapter.kube import KubeFormatError
-from metrics_adapter.promql import PrometheusConfig
 from servescale.app import run_service
-from servescale.settings import ServeSettings, SettingsError, in_cluster_kube_api, read_secret_file
+from servescale.commands.cli_input import EXIT_FAILED, fail, prometheus_config
+from servescale.listeners import ListenError
+from servescale.settings import (
+    ServeSettings,
+    SettingsError,
+    choose_secure_port,
+    in_cluster_kube_api,
+    read_secret_file,
+)
 from slo.spec import SpecError
 
 Opt = typer.Option
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +37,13 @@ def register(app: typer.Typer) -> None:
         prometheus_token_file: Annotated[Path | None, Opt(help="Bearer token file for Prometheus.")] = None,
         prometheus_timeout: Annotated[float, Opt(help="Query timeout, seconds.")] = 10.0,
         bind_address: Annotated[str, Opt(help="Address of the secure port.")] = "0.0.0.0",
-        secure_port: Annotated[int, Opt(help="HTTPS port for the aggregator; 0 disables it.")] = 6443,
+        secure_port: Annotated[
+            int | None,
+            Opt(
+                help="HTTPS port for the aggregator; it needs the Kubernetes API (in a cluster or "
+                "--kube-api-url), where it defaults to 6443. 0 turns it off."
+            ),
+        ] = None,
         cert_dir: Annotated[Path, Opt(help="Where a self-signed serving certificate is kept.")] = Path(
             "apiserver.local.config/certificates"
         ),
@@ -49,9 +63,15 @@ def register(app: typer.Typer) -> None:
         insecure_port: Annotated[int | None, Opt(help="Plain-HTTP metrics API, loopback only.")] = None,
         insecure_bind_address: Annotated[str, Opt(help="Address of --insecure-port.")] = "127.0.0.1",
         health_port: Annotated[int, Opt(help="Probes and /metrics port; 0 off.")] = 8080,
-        health_bind_address: Annotated[str, Opt(help="Address of the health port.")] = "0.0.0.0",
+        health_bind_address: Annotated[
+            str | None, Opt(help="Address of the health port; 0.0.0.0 in a cluster, else 127.0.0.1.")
+        ] = None,
         pods_from_prometheus: Annotated[
-            bool, Opt(help="Build the pod cache from kube-state-metrics instead of a watch.")
+            bool,
+            Opt(
+                help="Build the pod cache from kube-state-metrics instead of a watch (always so outside "
+                "a cluster without --kubeconfig)."
+            ),
         ] = False,
         cache_ttl: Annotated[float, Opt(help="Seconds a query result is reused.")] = 5.0,
         slos: Annotated[Path | None, Opt(help="SLO specs: serve /slo/v1/status and slo_* gauges.")] = None,
@@ -62,26 +82,31 @@ def register(app: typer.Typer) -> None:
         ] = None,
         keda_port: Annotated[int, Opt(help="KEDA external scaler (gRPC) port; 0 off.")] = 0,
         keda_bind_address: Annotated[str, Opt(help="Address of --keda-port.")] = "127.0.0.1",
-        log_level: Annotated[str, Opt(help="debug, info, warning, error.")] = "info",
+        log_level: Annotated[str, Opt(help="debug, info, warning, error or critical.")] = "info",
     ) -> None:
-        """Serve custom.metrics.k8s.io and external.metrics.k8s.io from Prometheus."""
-        logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        """Serve custom.metrics.k8s.io and external.metrics.k8s.io from Prometheus.
+
+        Outside a cluster and without --kube-api-url, ``--insecure-port PORT`` serves locally: no
+        secure port, pods from kube-state-metrics (unless --kubeconfig) and the health port on loopback.
+        """
         try:
+            cluster = in_cluster_kube_api()
             kube_api = (
                 KubeApiConfig(base_url=kube_api_url, token_file=kube_api_token_file, ca_file=kube_api_ca_file)
                 if kube_api_url
-                else in_cluster_kube_api()
+                else cluster
             )
+            pods_from_kube_state = pods_from_prometheus or (cluster is None and kubeconfig is None)
             settings = ServeSettings(
-                prometheus=PrometheusConfig(
-                    base_url=prometheus_url,
+                prometheus=prometheus_config(
+                    prometheus_url,
                     timeout_seconds=prometheus_timeout,
                     tenant=prometheus_tenant,
                     bearer_token=read_secret_file(prometheus_token_file, option="--prometheus-token-file"),
                 ),
                 config_file=config,
                 bind_address=bind_address,
-                secure_port=secure_port or None,
+                secure_port=choose_secure_port(secure_port, kube_api=kube_api),
                 cert_dir=cert_dir,
                 tls_cert_file=tls_cert_file,
                 tls_private_key_file=tls_private_key_file,
@@ -90,11 +115,11 @@ def register(app: typer.Typer) -> None:
                 client_ca_file=client_ca_file,
                 kube_api=kube_api,
                 kubeconfig=kubeconfig,
-                insecure_port=insecure_port,
+                insecure_port=insecure_port or None,
                 insecure_bind_address=insecure_bind_address,
                 health_port=health_port or None,
-                health_bind_address=health_bind_address,
-                pods_from_prometheus=pods_from_prometheus,
+                health_bind_address=health_bind_address or ("127.0.0.1" if cluster is None else "0.0.0.0"),
+                pods_from_prometheus=pods_from_kube_state,
                 cache_ttl_seconds=cache_ttl,
                 slo_file=slos,
                 slo_interval_seconds=slo_interval,
@@ -103,10 +128,15 @@ def register(app: typer.Typer) -> None:
                 keda_bind_address=keda_bind_address,
                 log_level=log_level.lower(),
             )
+        except (SettingsError, AuthConfigError) as exc:
+            fail(str(exc))
+        logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
+        try:
             asyncio.run(run_service(settings))
-        except (SettingsError, CatalogueError, AuthError, SpecError, ValueError) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from exc
+        except (SettingsError, CatalogueError, AuthConfigError, SpecError) as exc:
+            fail(str(exc))
+        except ListenError as exc:
+            fail(str(exc), EXIT_FAILED)
         except KeyboardInterrupt:
             pass
 
@@ -133,8 +163,7 @@ def register(app: typer.Typer) -> None:
                 object_name=object_name,
             )
         except (CatalogueError, KubeFormatError, KeyError, ValueError) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from exc
+            fail(str(exc))
         typer.echo(text)
 
     @metrics.command("list")
@@ -143,8 +172,7 @@ def register(app: typer.Typer) -> None:
         try:
             catalogue = load_config(config)
         except CatalogueError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from exc
+            fail(str(exc))
         for definition in catalogue:
             where = ", ".join(str(r) for r in definition.resources) or "external"
             typer.echo(f"{definition.name:40s} {where}")

@@ -11,11 +11,12 @@ exits with status 1.
 
 from __future__ import annotations
 
-import re
+import math
 import time
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -51,48 +52,20 @@ from autoscaler.simulation.reports import write_backtest, write_recommendation, 
 from autoscaler.simulation.timeline import summarise, timeline_frame
 from metrics_adapter.catalogue import Catalogue, CatalogueError, ConfigError, load_config
 from metrics_adapter.promql import Duration
+from servescale.commands.cli_input import EXIT_FAILED, check_prometheus_url, parse_duration, parse_time
+from servescale.commands.cli_input import fail as _fail
 from servescale.commands.keda import manifests_keda_command
 from servescale.commands.policies import backtest_policies, parse_policies, run_policy_comparison
 
 __all__ = ["parse_duration", "parse_time", "register"]
 
-USAGE_ERROR = 2
-_RELATIVE = re.compile(r"^now(?:-(?P<ago>.+))?$")
+ENGINES = ("auto", "scalar", "vectorised")
 
 CatalogueOption = Annotated[
     Path | None,
     typer.Option("--catalogue-config", help="Metric catalogue config; every preset when omitted."),
 ]
 OutOption = Annotated[Path, typer.Option("--out", help="Directory for the CSV and PNG files.")]
-
-
-def _fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=code)
-
-
-def parse_duration(text: str, option: str) -> timedelta:
-    """A Prometheus duration (``15s``, ``2h``, ``1h30m``); exits with status 2 otherwise."""
-    try:
-        return timedelta(seconds=Duration.parse(text.strip()).seconds)
-    except ValueError as exc:
-        _fail(f"{option}: {exc}")
-
-
-def parse_time(text: str, option: str, *, now: datetime) -> datetime:
-    """RFC 3339, Unix seconds, ``now`` or ``now-<duration>``."""
-    match = _RELATIVE.match(text.strip())
-    if match:
-        return now - (parse_duration(match["ago"], option) if match["ago"] else timedelta(0))
-    try:
-        return datetime.fromtimestamp(float(text), tz=UTC)
-    except ValueError:
-        pass
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        _fail(f"{option}: {text!r} is not RFC 3339, Unix seconds or now-<duration>")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _catalogue(path: Path | None) -> Catalogue:
@@ -114,6 +87,22 @@ def _scenario(path: Path | None) -> Scenario:
         return default_scenario() if path is None else load_scenario(path)
     except ScenarioError as exc:
         _fail(f"--scenario: {exc}")
+
+
+def _output_dir(out: Path) -> None:
+    """Create ``--out`` before any work, so an unusable directory fails at once (exit 2)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _fail(f"--out {out}: cannot create the directory: {exc.strerror or exc}")
+
+
+def _write(out: Path, write: Callable[[], list[Path]]) -> list[Path]:
+    """What ``write`` wrote into ``out``; exits 2 when it cannot write there."""
+    try:
+        return write()
+    except OSError as exc:
+        _fail(f"--out {out}: cannot write: {exc.strerror or exc}")
 
 
 def _print_written(console: Console, paths: list[Path]) -> None:
@@ -152,8 +141,8 @@ def simulate_command(
     except ValueError as exc:
         _fail(str(exc))
     scenario, hpas = _scenario(scenario_file), _hpas(hpa_file)
+    _output_dir(out)
     if policies is not None:
-        out.mkdir(parents=True, exist_ok=True)
         run_policy_comparison(
             scenario,
             hpas,
@@ -192,7 +181,8 @@ def simulate_command(
             f"{s.min_replicas_seen}..{s.max_replicas_seen}",
         )
     console.print(table)
-    _print_written(console, write_simulation(frame, out, latency_objective_ms=latency_objective_ms))
+    paths = _write(out, lambda: write_simulation(frame, out, latency_objective_ms=latency_objective_ms))
+    _print_written(console, paths)
 
 
 def backtest_command(
@@ -219,6 +209,9 @@ def backtest_command(
     """Replay an HPA on the recorded history of its metric and compare with what actually ran."""
     console = Console()
     now = datetime.now(UTC)
+    if engine not in ENGINES:
+        _fail(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    check_prometheus_url(prometheus_url)
     step_delta = parse_duration(step, "--step")
     try:
         grid = HistoryGrid(parse_time(start, "--from", now=now), parse_time(end, "--to", now=now), step_delta)
@@ -227,7 +220,7 @@ def backtest_command(
     if policies is not None:
         if scenario_file is None:
             _fail("--policies needs --scenario: the model of the Deployment the demand is replayed on")
-        out.mkdir(parents=True, exist_ok=True)
+        _output_dir(out)
         backtest_policies(
             PrometheusHistory(prometheus_url),
             catalogue=_catalogue(catalogue_config),
@@ -245,6 +238,7 @@ def backtest_command(
         query, kind = metric_history_query(hpa, _catalogue(catalogue_config))
     except UnsupportedReplayError as exc:
         _fail(f"--hpa: {exc}")
+    _output_dir(out)
     history = PrometheusHistory(prometheus_url)
     target = dict(namespace=hpa.namespace, deployment=hpa.scale_target_ref.name)
     try:
@@ -252,11 +246,14 @@ def backtest_command(
         actual = history.series(replicas_query("kube_deployment_status_replicas", **target), grid)
         spec = history.series(replicas_query("kube_deployment_spec_replicas", **target), grid)
     except HistoryFetchError as exc:
-        _fail(f"cannot read history from {prometheus_url}: {exc}", code=1)
-    frame, used = run_backtest(
-        hpa, kind=kind, metric=metric, actual_replicas=actual, actual_spec_replicas=spec,
-        step=step_delta, config=ControllerConfig(), engine=engine,
-    )  # fmt: skip
+        _fail(f"cannot read history from {prometheus_url}: {exc}", EXIT_FAILED)
+    try:
+        frame, used = run_backtest(
+            hpa, kind=kind, metric=metric, actual_replicas=actual, actual_spec_replicas=spec,
+            step=step_delta, config=ControllerConfig(), engine=engine,
+        )  # fmt: skip
+    except UnsupportedReplayError as exc:
+        _fail(f"--engine {engine}: {exc}")
     summary = summarise_backtest(frame, step=step_delta, engine=used)
     console.print(f"PromQL: {query.promql}")
     console.print(
@@ -268,7 +265,8 @@ def backtest_command(
         f"scale events: replayed {summary.scale_events_simulated}, actual {summary.scale_events_actual}"
     )
     title = f"{hpa.namespace}/{hpa.name} replayed on {grid.start:%Y-%m-%d %H:%M} .. {grid.end:%H:%M} UTC"
-    _print_written(console, write_backtest(frame, out, title=title, metric_label=hpa.metrics[0].name))
+    paths = _write(out, lambda: write_backtest(frame, out, title=title, metric_label=hpa.metrics[0].name))
+    _print_written(console, paths)
 
 
 def recommend_command(
@@ -296,6 +294,9 @@ def recommend_command(
     """Fit latency against per-pod load and propose a target, replica bounds and the HPA manifest."""
     console = Console()
     now = datetime.now(UTC)
+    if not (math.isfinite(latency_threshold_ms) and latency_threshold_ms > 0):
+        _fail(f"--latency-threshold-ms must be a finite number > 0, got {latency_threshold_ms:g}")
+    check_prometheus_url(prometheus_url)
     window = None
     if rate_window is not None:
         window = Duration(parse_duration(rate_window, "--rate-window").total_seconds())
@@ -305,6 +306,7 @@ def recommend_command(
     except ValueError as exc:
         _fail(f"--from/--to/--step: {exc}")
     catalogue = _catalogue(catalogue_config)
+    _output_dir(out)
     try:
         history = fetch_load_latency(
             PrometheusHistory(prometheus_url), catalogue, grid,
@@ -314,7 +316,7 @@ def recommend_command(
     except UnsupportedReplayError as exc:
         _fail(str(exc))
     except HistoryFetchError as exc:
-        _fail(f"cannot read history from {prometheus_url}: {exc}", code=1)
+        _fail(f"cannot read history from {prometheus_url}: {exc}", EXIT_FAILED)
     console.print(f"history: {history.describe()}")
     usable = history.usable
     try:
@@ -323,7 +325,7 @@ def recommend_command(
             threshold_ms=latency_threshold_ms, headroom=headroom,
         )  # fmt: skip
     except FitError as exc:
-        _fail(f"cannot recommend a target: {exc} ({history.describe()})", code=1)
+        _fail(f"cannot recommend a target: {exc} ({history.describe()})", EXIT_FAILED)
     definition = catalogue.get(metric)
     target = {"type": "AverageValue", "averageValue": format_quantity(result.target_per_pod)}
     entry = {"type": "Pods", "pods": {"metric": {"name": metric}, "target": target}}
@@ -349,10 +351,10 @@ def recommend_command(
         f"replicas {result.min_replicas}..{result.max_replicas}"
     )
     title = f"{namespace}/{deployment}: p{latency_percentile} latency vs per-pod {metric}"
-    paths = write_recommendation(
+    paths = _write(out, lambda: write_recommendation(
         out, seconds=history.seconds, per_pod_load=history.per_pod_load, latency_ms=history.latency_ms,
         used=usable, recommendation=result, threshold_ms=latency_threshold_ms, manifest=manifest, title=title,
-    )  # fmt: skip
+    ))  # fmt: skip
     typer.echo(write_manifests_text([manifest]))
     _print_written(console, paths)
 
@@ -372,7 +374,10 @@ def manifests_hpa_command(
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"--out {out}: cannot write: {exc.strerror or exc}")
         typer.echo(f"wrote {len(manifests)} HorizontalPodAutoscaler(s) to {out}")
 
 

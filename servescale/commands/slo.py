@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import math
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusClient, PrometheusConfig, PrometheusError
-from servescale.commands.cli_input import EXIT_FAILED, load_slo_files
+from servescale.commands.cli_input import EXIT_FAILED, check_prometheus_url, load_slo_files
 from servescale.commands.cli_input import fail as _fail
 from slo.evaluation import SLOEvaluator
 from slo.evaluation_batch import BatchSettings
@@ -70,9 +69,10 @@ def parse_at(text: str | None, *, now: Callable[[], datetime] = lambda: datetime
     except ValueError:
         pass
     else:
-        if not math.isfinite(seconds):
-            _fail(f"--at {text!r} is not a time")
-        return datetime.fromtimestamp(seconds, tz=UTC)
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            _fail(f"--at {text!r} is not a time (Unix seconds out of range)")
     try:
         at = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -168,6 +168,7 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
         """Evaluate every SLO at one instant."""
         if fmt not in ("table", "json"):
             _fail(f"--format must be table or json, got {fmt!r}")
+        check_prometheus_url(prometheus_url)
         specs, instant = load_slo_files(slos), parse_at(at)
         settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
 
@@ -201,12 +202,14 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
             period = None if month is None else parse_month(month)
         except ValueError as exc:
             _fail(str(exc))
+        check_prometheus_url(prometheus_url)
         specs, instant = load_slo_files(slos), parse_at(at)
         settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 
         async def build() -> str:
-            with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+            console = Console(stderr=True)
+            with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
                 async with client_factory(prometheus_url) as client:
                     return await produce_report(
                         specs,
