@@ -176,6 +176,24 @@ def test_per_pod_values_agree_with_ground_truth(stack: Stack) -> None:
         assert quantity(item["value"]) == pytest.approx(expected, abs=10)
 
 
+def test_backends_agree_on_per_pod_rates(stacks: dict[str, Stack]) -> None:
+    """MetricsQL's ``rate`` does not extrapolate to the window's edges and Prometheus's does, and the
+    two adapters ask a second or two apart: over a full 1m window of steady load their answers for
+    the Deployment's pods differ by a few per cent in total, and per pod by sampling noise only.
+    Runs before the backends are restarted, so neither window holds a gap."""
+    stacks["prometheus"].wait_elapsed(70)
+    path = f"{CUSTOM}/v1beta2/namespaces/ml/pods/*/istio_requests_per_second?labelSelector=app%3Dresnet"
+    answers = {}
+    for name, stack in stacks.items():
+        body = kubectl_raw(stack, path)
+        answers[name] = {item["describedObject"]["name"]: quantity(item["value"]) for item in body["items"]}
+    assert set(answers["prometheus"]) == set(answers["victoriametrics"])
+    total = {name: sum(values.values()) for name, values in answers.items()}
+    assert total["victoriametrics"] == pytest.approx(total["prometheus"], rel=0.1)
+    for pod, value in answers["prometheus"].items():
+        assert answers["victoriametrics"][pod] == pytest.approx(value, rel=0.25), pod
+
+
 def test_backend_down_gives_503_then_answers_within_one_ttl_after_restart(stack: Stack) -> None:
     path = f"{CUSTOM}/v1beta2/namespaces/ml/pods/%2A/istio_requests_per_second"
     url = f"{stack.adapter.url}{path}?labelSelector=app%3Dresnet"
@@ -227,20 +245,3 @@ def test_service_evaluates_slos_and_exports_gauges(stack: Stack) -> None:
     metrics = httpx.get(f"{stack.adapter.health_url}/metrics", timeout=5).text
     # The SLI itself is only exported once Prometheus holds events for the window: never a made-up value.
     assert 'slo_error_budget_remaining_ratio{service="llama",slo="llama-availability"}' in metrics
-
-
-def test_backends_agree_on_per_pod_rates(stacks: dict[str, Stack]) -> None:
-    """MetricsQL's ``rate`` does not extrapolate to the window's edges and Prometheus's does, and the
-    two adapters ask a second or two apart: over a full 1m window of steady load their answers for
-    the Deployment's pods differ by a few per cent in total, and per pod by sampling noise only."""
-    stacks["prometheus"].wait_elapsed(70)
-    path = f"{CUSTOM}/v1beta2/namespaces/ml/pods/*/istio_requests_per_second?labelSelector=app%3Dresnet"
-    answers = {}
-    for name, stack in stacks.items():
-        body = kubectl_raw(stack, path)
-        answers[name] = {item["describedObject"]["name"]: quantity(item["value"]) for item in body["items"]}
-    assert set(answers["prometheus"]) == set(answers["victoriametrics"])
-    total = {name: sum(values.values()) for name, values in answers.items()}
-    assert total["victoriametrics"] == pytest.approx(total["prometheus"], rel=0.1)
-    for pod, value in answers["prometheus"].items():
-        assert answers["victoriametrics"][pod] == pytest.approx(value, rel=0.25), pod
