@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Two pytest workers, one test module each: integration tests mostly wait on Prometheus.
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 
 .PHONY: all venv install tools lint typecheck layers unit test demo bench clean image deploy-generated
 
@@ -35,7 +37,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -q -m 'not integration'
 
 test: $(STAMP) tools lint typecheck layers
-	bash scripts/run-pytest.sh $(BIN)/pytest -q
+	bash scripts/run-pytest.sh $(BIN)/pytest -q $(PYTEST_WORKERS)
 
 demo: $(STAMP) tools
 	$(BIN)/servescale demo
