@@ -15,12 +15,15 @@ query the parser cannot read (a syntax error, or a function newer than the parse
 ``None`` to both: its syntax is Prometheus' to judge (``promtool check rules``, or the query's own
 error at evaluation, which fails only that SLO).
 
+Answers are cached per query text: the same SLI is read for every window of every evaluation.
+
 Knows promql-parser and the placeholder convention; nothing about SLOs or rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import promql_parser as pp
 
@@ -60,6 +63,7 @@ def _unwrap(expr: pp.Expr) -> pp.Expr:
     return expr
 
 
+@lru_cache(maxsize=1024)
 def summed_by(query: str) -> frozenset[str] | None:
     """The labels a top-level ``sum``/``sum by (...)`` keeps (empty for plain ``sum``), else ``None``."""
     parsed = _parse(query)
@@ -115,6 +119,7 @@ def _collect(expr: pp.Expr, out: list[EventSelector]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1024)
 def event_selectors(query: str) -> tuple[EventSelector, ...] | None:
     """The raw selectors of a synthesisable query (see the module docstring), else ``None``."""
     parsed = _parse(query)
