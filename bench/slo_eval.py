@@ -42,9 +42,7 @@ from rich.table import Table
 
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusConfig
 from servescale.stack.prometheus import PrometheusServer
-from slo.evaluation import SLOEvaluator
-from slo.evaluation_batch import BatchSettings
-from slo.evaluation_model import Evaluation
+from slo.evaluation import BatchSettings, Evaluation, SLOEvaluator
 from slo.spec import SLO, load_slos
 
 ROOT = Path(__file__).resolve().parent.parent

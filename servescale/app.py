@@ -49,8 +49,7 @@ from servescale.forecast_provider import ForecastingProvider
 from servescale.forecasting import build_forecast_service
 from servescale.listeners import ListenError, listen_socket, listen_sockets
 from servescale.settings import ServeSettings, SettingsError
-from slo.evaluation import SLOEvaluator
-from slo.evaluation_cache import CachedStatus
+from slo.evaluation import CachedStatus, SLOEvaluator
 from slo.gauges import SLOGauges
 from slo.router import create_slo_router
 from slo.spec import load_slo_file

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
-from .evaluation_model import Evaluation
+from .evaluation import Evaluation
 from .window import CalendarWindow, render_seconds
 
 __all__ = ["SLOGauges"]

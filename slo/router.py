@@ -1,7 +1,7 @@
 """The SLO status API: ``GET /slo/v1/status`` and ``GET /slo/v1/status/{name}``.
 
 ``create_slo_router(source)`` builds a FastAPI router over a :class:`~slo.evaluation.StatusSource`
-(the service passes its :class:`~slo.evaluation_cache.CachedStatus`). Without ``?at=`` the answer is
+(the service passes its :class:`~slo.evaluation.CachedStatus`). Without ``?at=`` the answer is
 the latest scheduled evaluation; ``?at=2026-10-11T00:00:00Z`` evaluates at that instant (reproducible).
 Errors are JSON: 404 for an unknown SLO, 400 for an instant without a time zone, 503 when Prometheus
 cannot be reached. The only module of :mod:`slo` that knows FastAPI.
@@ -17,9 +17,14 @@ from fastapi.responses import JSONResponse
 
 from metrics_adapter.promql import PrometheusError
 
-from .evaluation import StatusSource
-from .evaluation_model import Evaluation
-from .evaluation_wire import EvaluationModel, StatusModel, evaluation_document, status_document
+from .evaluation import (
+    Evaluation,
+    EvaluationModel,
+    StatusModel,
+    StatusSource,
+    evaluation_document,
+    status_document,
+)
 
 __all__ = ["create_slo_router"]
 

@@ -27,10 +27,7 @@ from rich.table import Table
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusClient, PrometheusConfig, PrometheusError
 from servescale.commands.cli_input import EXIT_FAILED, check_prometheus_url, load_slo_files
 from servescale.commands.cli_input import fail as _fail
-from slo.evaluation import SLOEvaluator
-from slo.evaluation_batch import BatchSettings
-from slo.evaluation_model import Evaluation, SLOStatus
-from slo.evaluation_wire import evaluation_document
+from slo.evaluation import BatchSettings, Evaluation, SLOEvaluator, SLOStatus, evaluation_document
 from slo.report import ReportFormat, parse_month, produce_report
 from slo.report.markdown import format_duration, format_percent
 from slo.window import render_seconds

@@ -16,9 +16,7 @@ from typing import Protocol
 
 from metrics_adapter.promql import PrometheusClient
 
-from ..evaluation import SLOEvaluator
-from ..evaluation_batch import BatchSettings
-from ..evaluation_model import Evaluation, SLOStatus
+from ..evaluation import BatchSettings, Evaluation, SLOEvaluator, SLOStatus
 from ..spec.model import SLO
 from .charts import burn_down_png, sli_png
 from .document import build_report

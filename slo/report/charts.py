@@ -18,7 +18,7 @@ import numpy.typing as npt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..evaluation_model import SLOStatus
+from ..evaluation import SLOStatus
 from .timeline import Timeline
 
 __all__ = ["burn_down_png", "sli_png"]

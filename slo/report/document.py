@@ -43,8 +43,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..evaluation_model import Evaluation, Measurement, SLOStatus
-from ..evaluation_wire import measurement_document
+from ..evaluation import Evaluation, Measurement, SLOStatus
+from ..evaluation.wire import measurement_document
 from ..spec.model import Timeslices
 from ..window import RollingWindow
 

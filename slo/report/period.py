@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from ..evaluation_plan import SpanRule
+from ..evaluation import SpanRule
 from ..spec.model import SLO
 from ..window import CalendarWindow, WindowSpan
 

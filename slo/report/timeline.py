@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from metrics_adapter.promql import Duration, Expr, Matrix, PrometheusClient, PrometheusError
 
-from ..evaluation_model import SLOStatus
+from ..evaluation import SLOStatus
 from ..sli import CountKind, GaugeThreshold, NoEventCountsError, SlicedEvents, event_queries, ratio_queries
 from ..spec.model import Timeslices
 

@@ -9,9 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from metrics_adapter.promql import Duration, PrometheusUnavailableError
-from slo.evaluation import SLOEvaluator
-from slo.evaluation_batch import BatchSettings
-from slo.evaluation_cache import CachedStatus
+from slo.evaluation import BatchSettings, CachedStatus, SLOEvaluator
 from slo.router import create_slo_router
 from slo.sli import event_queries
 from slo.spec import load_slos

@@ -19,8 +19,7 @@ from typer.testing import CliRunner
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusConfig
 from servescale.commands import slo as slo_command
 from servescale.demo.stack import DemoStack, running_stack
-from slo.evaluation import SLOEvaluator
-from slo.evaluation_model import Evaluation
+from slo.evaluation import Evaluation, SLOEvaluator
 from slo.spec import load_slos
 from tests.integration.conftest import fast_scenario
 

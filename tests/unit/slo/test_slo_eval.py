@@ -8,9 +8,7 @@ import pytest
 
 from metrics_adapter.promql import Duration
 from slo.budget import BudgetState
-from slo.evaluation import SLOEvaluator
-from slo.evaluation_batch import BatchSettings
-from slo.evaluation_model import SLOStatus
+from slo.evaluation import BatchSettings, SLOEvaluator, SLOStatus
 from slo.sli import event_queries, ratio_queries
 from slo.spec import SLO, load_slos
 from tests.unit.slo.test_slo_eval_fake import TablePrometheus

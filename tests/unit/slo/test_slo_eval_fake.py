@@ -25,8 +25,8 @@ from metrics_adapter.promql import (
     Selector,
     sum_by,
 )
-from slo.evaluation_batch import PROBE_LABEL, BatchSettings, ProbeRunner, batched_query
-from slo.evaluation_plan import Part, Probe, ProbeKey
+from slo.evaluation.batch import PROBE_LABEL, BatchSettings, ProbeRunner, batched_query
+from slo.evaluation.plan import Part, Probe, ProbeKey
 
 Rows = Iterable[tuple[Mapping[str, str], float]]
 _TAG = re.compile(r'^, "' + PROBE_LABEL + r'", "([^"]+)", "", ""\)')

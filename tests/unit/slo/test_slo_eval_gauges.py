@@ -8,8 +8,7 @@ import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 
 from metrics_adapter.promql import Duration
-from slo.evaluation import SLOEvaluator
-from slo.evaluation_cache import CachedStatus
+from slo.evaluation import CachedStatus, SLOEvaluator
 from slo.gauges import SLOGauges
 from slo.sli import event_queries
 from slo.spec import load_slos

@@ -4,7 +4,7 @@ the budget policy status, all at one fixed instant ``at``.
 
 Values that could not be measured are ``None`` (no traffic: SLI ``None``, burn rate 0). An SLO whose
 queries failed carries ``error`` and no measurement. Frozen dataclasses; the wire form is in
-:mod:`slo.evaluation_wire`. Knows the budget and burn-rate types; nothing about PromQL or HTTP.
+:mod:`slo.evaluation.wire`. Knows the budget and burn-rate types; nothing about PromQL or HTTP.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .budget import BudgetStatus, ErrorBudget
-from .burn_rate import BurnRateWindow
-from .sli.base import EventUnit
-from .spec.model import SLO, Labels
-from .window import WindowSpan
+from ..budget import BudgetStatus, ErrorBudget
+from ..burn_rate import BurnRateWindow
+from ..sli.base import EventUnit
+from ..spec.model import SLO, Labels
+from ..window import WindowSpan
 
 __all__ = ["Evaluation", "Measurement", "SLOStatus", "TierStatus", "WindowBurn"]
 

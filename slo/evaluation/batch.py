@@ -35,7 +35,7 @@ from metrics_adapter.promql import (
     or_,
 )
 
-from .evaluation_plan import Probe, ProbeKey
+from .plan import Probe, ProbeKey
 
 __all__ = ["PROBE_LABEL", "BatchSettings", "ProbeResults", "ProbeRunner", "batched_query"]
 

@@ -3,7 +3,7 @@
 Every query is sent with ``time=at``, so the same ``at`` gives the same answer whenever it is asked.
 Two rounds of queries: first the ``le`` texts of the classic-latency buckets (one probe per distinct
 bucket selector, so a threshold is matched against the real bound text), then every SLO's windows
-(compliance window and alert windows), batched across SLOs by :class:`~.evaluation_batch.ProbeRunner`.
+(compliance window and alert windows), batched across SLOs by :class:`~.batch.ProbeRunner`.
 
 :class:`StatusSource` is the seam the HTTP router and the gauges depend on.
 
@@ -18,11 +18,11 @@ from typing import Protocol
 
 from metrics_adapter.promql import PrometheusClient
 
-from .evaluation_assemble import assemble_status
-from .evaluation_batch import BatchSettings, ProbeRunner
-from .evaluation_model import Evaluation
-from .evaluation_plan import Probe, SpanRule, bounds_probe, bucket_selector, default_span, plan_slo
-from .spec.model import SLO
+from ..spec.model import SLO
+from .assemble import assemble_status
+from .batch import BatchSettings, ProbeRunner
+from .model import Evaluation
+from .plan import Probe, SpanRule, bounds_probe, bucket_selector, default_span, plan_slo
 
 __all__ = ["SLOEvaluator", "StatusSource"]
 

@@ -19,13 +19,13 @@ from collections.abc import Mapping, Sequence
 
 from metrics_adapter.promql import Sample
 
-from .budget import ErrorBudget, EventCounts, budget_status, compute_error_budget, compute_timeslice_budget
-from .budget import time_to_exhaustion as exhaustion_seconds
-from .burn_rate import burn_rate
-from .evaluation_model import Measurement, SLOStatus, TierStatus, WindowBurn
-from .evaluation_plan import Part, ProbeKey, SLOPlan
-from .sli.base import CountKind, EventQueries
-from .spec.model import Labels, Timeslices
+from ..budget import ErrorBudget, EventCounts, budget_status, compute_error_budget, compute_timeslice_budget
+from ..budget import time_to_exhaustion as exhaustion_seconds
+from ..burn_rate import burn_rate
+from ..sli.base import CountKind, EventQueries
+from ..spec.model import Labels, Timeslices
+from .model import Measurement, SLOStatus, TierStatus, WindowBurn
+from .plan import Part, ProbeKey, SLOPlan
 
 __all__ = ["assemble_status"]
 

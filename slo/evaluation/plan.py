@@ -22,8 +22,8 @@ from enum import StrEnum
 
 from metrics_adapter.promql import Duration, Expr, Matcher, Selector, count_by
 
-from .burn_rate import BurnRateWindow
-from .sli import (
+from ..burn_rate import BurnRateWindow
+from ..sli import (
     ClassicLatency,
     EventQueries,
     RatioQueries,
@@ -32,9 +32,9 @@ from .sli import (
     ratio_queries,
     resolve_le,
 )
-from .spec.model import SLO
-from .spec.sli import HistogramKind, LatencySLI
-from .window import WindowSpan
+from ..spec.model import SLO
+from ..spec.sli import HistogramKind, LatencySLI
+from ..window import WindowSpan
 
 __all__ = [
     "Part",

@@ -2,7 +2,7 @@
 
 Pydantic models with camelCase field names; fractions are ratios (0.25 = 25 %), durations seconds,
 instants ISO 8601. ``null`` means "not measured" (e.g. the SLI without traffic). Built only from
-:mod:`slo.evaluation_model`; knows nothing about HTTP.
+:mod:`slo.evaluation.model`; knows nothing about HTTP.
 """
 
 from __future__ import annotations
@@ -12,11 +12,18 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from .evaluation_model import Evaluation, Measurement, SLOStatus, TierStatus, WindowBurn
-from .objective import format_decimal
-from .window import RollingWindow, render_seconds
+from ..objective import format_decimal
+from ..window import RollingWindow, render_seconds
+from .model import Evaluation, Measurement, SLOStatus, TierStatus, WindowBurn
 
-__all__ = ["EvaluationModel", "MeasurementModel", "StatusModel", "evaluation_document", "status_document"]
+__all__ = [
+    "EvaluationModel",
+    "MeasurementModel",
+    "StatusModel",
+    "evaluation_document",
+    "measurement_document",
+    "status_document",
+]
 
 
 class _Model(BaseModel):

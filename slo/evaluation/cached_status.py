@@ -18,9 +18,9 @@ from datetime import datetime
 
 from metrics_adapter.promql import PrometheusError
 
-from .evaluation import SLOEvaluator
-from .evaluation_model import Evaluation
-from .spec.model import SLO
+from ..spec.model import SLO
+from .evaluator import SLOEvaluator
+from .model import Evaluation
 
 __all__ = ["CachedStatus"]
 
