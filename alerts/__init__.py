@@ -10,6 +10,8 @@
 Imports ``slo`` and the adapter's typed PromQL only.
 """
 
+from slo.sli import sli_source
+
 from .alertmanager import AlertmanagerSettings, alertmanager_config, inhibit_rules
 from .autoscaling_rules import AutoscalingAlertSettings, GpuMetric, QueueSource, autoscaling_rule_groups
 from .autoscaling_tests import autoscaling_test_file
@@ -20,7 +22,6 @@ from .receivers import EmailConfig, PagerDutyConfig, Receiver, SlackConfig, Webh
 from .render import render
 from .rule_files import OutputFormat, dump_yaml, prometheus_rule, rules_document
 from .rule_model import AlertingRule, RecordingRule, RuleGroup
-from .sli_source import sli_source
 from .slo_rules import SloRules, SloRuleSettings, slo_rules
 from .verify import ToolMissingError, ToolRun, VerifyReport, verify_directory
 

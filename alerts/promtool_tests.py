@@ -38,7 +38,7 @@ from enum import StrEnum
 from metrics_adapter.promql import Duration
 from slo.burn_rate import BurnRateWindow
 from slo.record_names import BASE_WINDOW, SUMMED_FROM
-from slo.sli import EventQueries
+from slo.sli import EventQueries, no_data_sources
 
 from .promtool_model import (
     AlertTest,
@@ -51,7 +51,6 @@ from .promtool_model import (
 )
 from .record_series import gauge_series, record_series
 from .rule_model import AlertingRule, LabelSet, label_set
-from .sli_source import no_data_sources, sli_source
 from .slo_rules import SloRules
 from .synthetic_traffic import Phase, absent_labels, can_synthesise, synthetic_series
 
@@ -82,7 +81,7 @@ class _Plan:
     def __init__(self, rules: SloRules, sample: int) -> None:
         self.rules = rules
         self.sample = sample
-        self.queries = sli_source(rules.slo)
+        self.queries = rules.source
         self.budget = rules.slo.objective.error_budget
         shortest = min((tier.long_window for tier, _ in rules.tiers), default=3600) // sample
         guard = rules.min_events or 0
@@ -294,7 +293,7 @@ class FedAt(StrEnum):
 
 def fed_at(rules: SloRules) -> FedAt:
     """Whether the generated tests of ``rules`` exercise the SLI's own queries."""
-    return FedAt.RAW_SERIES if can_synthesise(sli_source(rules.slo)) else FedAt.RECORDS
+    return FedAt.RAW_SERIES if can_synthesise(rules.source) else FedAt.RECORDS
 
 
 def slo_test_files(rules: SloRules, *, rule_file: str) -> dict[str, TestFile]:

@@ -19,8 +19,8 @@ Alert labels ``slo``, ``service``, ``severity`` (``page``/``ticket``, what routi
 match on), ``long_window``, ``short_window``, ``burn_rate`` and ``budget_consumed`` are ours and win
 over spec labels of the same name. Ratios are ``(bad or 0 * total) / (total > 0)``: zero traffic
 gives no sample (never NaN), so no traffic means no burn. Labels are sorted and names stable, so
-the same SLO always yields the same rules. SLI PromQL comes from :mod:`slo.sli`. Knows nothing
-about file formats.
+the same SLO always yields the same rules. SLI PromQL comes from :mod:`slo.sli`, which also chooses
+the SLO's SLI source. Knows nothing about file formats.
 """
 
 from __future__ import annotations
@@ -60,13 +60,12 @@ from slo.record_names import (
     TOTAL_INCREASE,
     error_ratio_record,
 )
-from slo.sli import EventQueries
+from slo.sli import EventQueries, SLISource, counts_events, no_data_sources, sli_source
 from slo.spec import SLO
 
 from .decimal_literal import DecimalLiteral
 from .links import AlertLinks
 from .rule_model import AlertingRule, LabelSet, RecordingRule, RuleGroup, label_set
-from .sli_source import SLISource, counts_events, no_data_sources, sli_source
 from .slo_annotations import burn_annotations, no_data_annotations
 
 __all__ = ["SloRuleSettings", "SloRules", "period_window", "slo_rules"]
@@ -97,9 +96,11 @@ class SloRuleSettings:
 
 @dataclass(frozen=True)
 class SloRules:
-    """The rules of one SLO, with the tier each burn-rate alert implements (for tests and routing)."""
+    """The rules of one SLO, with the tier each burn-rate alert implements (for tests and routing),
+    and the SLI source the rules read (:func:`slo.sli.sli_source`)."""
 
     slo: SLO
+    source: SLISource
     groups: tuple[RuleGroup, ...]
     tiers: tuple[tuple[BurnRateWindow, AlertingRule], ...]
     no_data: AlertingRule | None
@@ -280,4 +281,6 @@ def slo_rules(slo: SLO, settings: SloRuleSettings | None = None) -> SloRules:
     alerts = [rule for _, rule in tiers] + ([no_data] if no_data is not None else [])
     if alerts:
         groups.append(RuleGroup(f"{prefix}-alerts", tuple(alerts), settings.interval))
-    return SloRules(slo, tuple(groups), tuple(tiers), no_data, labels, min_events, settings.no_data_window)
+    return SloRules(
+        slo, queries, tuple(groups), tuple(tiers), no_data, labels, min_events, settings.no_data_window
+    )

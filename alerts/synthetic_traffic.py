@@ -18,11 +18,10 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from metrics_adapter.promql import MatchOp, Selector
-from slo.sli import ClassicLatency, IstioAvailability, UserEvents, istio_matchers
+from slo.sli import ClassicLatency, IstioAvailability, SLISource, UserEvents, istio_matchers
 from slo.spec import CodePolicy
 
 from .promtool_model import InputSeries, SeriesValues
-from .sli_source import SLISource
 from .traffic_phase import Phase, all_events, bad_events, counter_values, good_events
 from .user_traffic import user_series
 

@@ -23,15 +23,7 @@ from enum import StrEnum
 from metrics_adapter.promql import Duration, Expr, Matcher, Selector, count_by
 
 from ..burn_rate import BurnRateWindow
-from ..sli import (
-    ClassicLatency,
-    EventQueries,
-    RatioQueries,
-    UnsupportedSLIError,
-    event_queries,
-    ratio_queries,
-    resolve_le,
-)
+from ..sli import ClassicLatency, EventQueries, RatioQueries, UnsupportedSLIError, resolve_le, sli_source
 from ..spec.model import SLO
 from ..spec.sli import HistogramKind, LatencySLI
 from ..window import WindowSpan
@@ -183,8 +175,9 @@ def plan_slo(
     if error is not None:
         return replace(plan, error=error)
     try:
-        ratio = ratio_queries(slo)
-        events = None if ratio is not None else event_queries(slo, le=le)
+        source = sli_source(slo, le=le)
     except UnsupportedSLIError as exc:
         return replace(plan, error=str(exc))
-    return replace(plan, events=events, ratio=ratio)
+    if isinstance(source, RatioQueries):
+        return replace(plan, ratio=source)
+    return replace(plan, events=source)

@@ -10,7 +10,7 @@ Budget remaining after point ``k`` (same maths as :mod:`slo.budget`):
 occurrences ``1 - sum(bad[:k]) / (B * total_at / elapsed_fraction)``; timeslices
 ``1 - sum(bad[:k]) / (B * window / slice)``; raw ratios ``1 - sum(ratio[:k] * step) / (B * window)``.
 
-Knows the plan/SLI queries and the client protocol; nothing about rendering.
+Knows the SLI source (:func:`slo.sli.sli_source`) and the client protocol; nothing about rendering.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from datetime import timedelta
 from metrics_adapter.promql import Duration, Expr, Matrix, PrometheusClient, PrometheusError
 
 from ..evaluation import SLOStatus
-from ..sli import CountKind, GaugeThreshold, NoEventCountsError, SlicedEvents, event_queries, ratio_queries
+from ..sli import CountKind, EventQueries, GaugeThreshold, RatioQueries, SlicedEvents, sli_source
 from ..spec.model import Timeslices
 
 __all__ = ["MAX_POINTS", "Timeline", "choose_step", "fetch_timelines"]
@@ -67,12 +67,15 @@ async def _range(client: PrometheusClient, expr: Expr, status: SLOStatus, step: 
 
 
 def _timeline_from_counts(
-    status: SLOStatus, step: int, parts: tuple[dict[float, float], dict[float, float]]
+    status: SLOStatus,
+    queries: EventQueries,
+    step: int,
+    parts: tuple[dict[float, float], dict[float, float]],
 ) -> Timeline:
     numerator, totals = parts
     slo, overall = status.slo, status.overall
     assert overall is not None
-    natural = event_queries(slo).natural
+    natural = queries.natural
     budget = float(slo.objective.error_budget)
     budgeting = slo.budgeting
     if isinstance(budgeting, Timeslices):
@@ -111,15 +114,11 @@ async def fetch_timeline(client: PrometheusClient, status: SLOStatus) -> Timelin
         return None
     step = choose_step(status.span.elapsed_seconds)
     window = Duration(step)
-    ratio = ratio_queries(status.slo)
-    if ratio is not None:
+    queries = sli_source(status.slo)
+    if isinstance(queries, RatioQueries):
         return _timeline_from_ratio(
-            status, step, await _range(client, ratio.error_ratio(window), status, step)
+            status, step, await _range(client, queries.error_ratio(window), status, step)
         )
-    try:
-        queries = event_queries(status.slo)
-    except NoEventCountsError:
-        return None
     if isinstance(queries, SlicedEvents | GaugeThreshold):
         slice_seconds = round(queries.slice.seconds)
         step = max(1, math.ceil(step / slice_seconds)) * slice_seconds  # whole slices per step
@@ -128,7 +127,7 @@ async def fetch_timeline(client: PrometheusClient, status: SLOStatus) -> Timelin
         _range(client, queries.numerator(window), status, step),
         _range(client, queries.total(window), status, step),
     )
-    return _timeline_from_counts(status, step, (numerator, totals))
+    return _timeline_from_counts(status, queries, step, (numerator, totals))
 
 
 async def fetch_timelines(

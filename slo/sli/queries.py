@@ -4,9 +4,9 @@
   (Istio availability and latency, gauge thresholds in slices, user ratios); SLOs budgeted in
   timeslices are wrapped in :class:`~.base.SlicedEvents`. Raises :class:`NoEventCountsError` for raw
   ratios.
-* :func:`sli_events` -> ``(good, total)`` over a window; :func:`sli_error_ratio` -> the error ratio
-  ``bad / total`` over a window, with no sample (never NaN) when there was no traffic. These two are
-  the stable API the alert-rule renderer can build on.
+* :func:`ratio_queries` -> :class:`~.base.RatioQueries` for raw ratio SLIs, ``None`` for the others.
+* :func:`sli_events` -> ``(good, total)`` over a window. Which of the two builders measures an SLO is
+  chosen in one place, :func:`~.source.sli_source`.
 
 Knows the SLO model and typed PromQL; nothing about Prometheus I/O or windows tables.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from metrics_adapter.promql import BinOp, Duration, Expr, Matcher, binary, div
+from metrics_adapter.promql import Duration, Expr, Matcher
 
 from ..spec.model import SLO, Timeslices
 from ..spec.sli import AvailabilitySLI, HistogramKind, LatencySLI, RatioSLI, RawRatioSLI, ThresholdSLI
@@ -30,7 +30,6 @@ __all__ = [
     "UnsupportedSLIError",
     "event_queries",
     "ratio_queries",
-    "sli_error_ratio",
     "sli_events",
 ]
 
@@ -93,16 +92,3 @@ def sli_events(slo: SLO, window: Duration, *, le: Matcher | None = None) -> SLIE
     """
     queries = event_queries(slo, le=le)
     return SLIEvents(good=queries.good(window), total=queries.total(window))
-
-
-def sli_error_ratio(slo: SLO, window: Duration, *, le: Matcher | None = None) -> Expr:
-    """The error ratio over ``window``: ``(bad or 0 * total) / (total > 0)`` (raw ratios: as given).
-
-    Without traffic the result has no sample, so recording rules never store NaN.
-    """
-    ratio = ratio_queries(slo)
-    if ratio is not None:
-        return ratio.error_ratio(window)
-    queries = event_queries(slo, le=le)
-    total = queries.total(window)
-    return div(queries.present_bad(window), binary(BinOp.GT, total, 0))

@@ -8,9 +8,9 @@ import pytest
 from alerts_slo_builders import availability, latency, make_slo
 
 from alerts.promtool_model import ExprTest, SeriesValues, expand_annotation, format_number, humanize
-from alerts.sli_source import sli_source
 from alerts.synthetic_traffic import Phase, absent_labels, synthetic_series
 from metrics_adapter.promql import Duration, Selector, eq, ne, re
+from slo.sli import sli_source
 from slo.spec import CodePolicy
 
 
