@@ -7,23 +7,28 @@
 * :func:`slo_test_files` / :func:`autoscaling_test_file` — generated ``promtool test rules`` files;
 * :func:`render` writes all of it into a directory; :func:`verify_directory` runs promtool/amtool.
 
+Grouped by flow: :mod:`.slo` and :mod:`.autoscaling` build rules (and the autoscaling scenarios) on
+the shared rule model and file formats of :mod:`.rules`; :mod:`.promtool` generates and runs the
+tests; :mod:`.alertmanager` routes what fires; :mod:`.config` reads the options and :mod:`.render`
+writes every file.
+
 Imports ``slo`` and the adapter's typed PromQL only.
 """
 
 from slo.sli import sli_source
 
-from .alertmanager import AlertmanagerSettings, alertmanager_config, inhibit_rules
-from .autoscaling_rules import AutoscalingAlertSettings, GpuMetric, QueueSource, autoscaling_rule_groups
-from .autoscaling_tests import autoscaling_test_file
+from .alertmanager.receivers import EmailConfig, PagerDutyConfig, Receiver, SlackConfig, WebhookConfig
+from .alertmanager.routes import AlertmanagerSettings, alertmanager_config, inhibit_rules
+from .autoscaling.promtool_tests import autoscaling_test_file
+from .autoscaling.rules import AutoscalingAlertSettings, GpuMetric, QueueSource, autoscaling_rule_groups
 from .config import AlertsConfig, AlertsConfigError, load_alerts_config, parse_alerts_config
-from .links import AlertLinks
-from .promtool_tests import slo_test_files
-from .receivers import EmailConfig, PagerDutyConfig, Receiver, SlackConfig, WebhookConfig
+from .promtool.slo_tests import slo_test_files
+from .promtool.verify import ToolMissingError, ToolRun, VerifyReport, verify_directory
 from .render import render
-from .rule_files import OutputFormat, dump_yaml, prometheus_rule, rules_document
-from .rule_model import AlertingRule, RecordingRule, RuleGroup
-from .slo_rules import SloRules, SloRuleSettings, slo_rules
-from .verify import ToolMissingError, ToolRun, VerifyReport, verify_directory
+from .rules.files import OutputFormat, dump_yaml, prometheus_rule, rules_document
+from .rules.links import AlertLinks
+from .rules.model import AlertingRule, RecordingRule, RuleGroup
+from .slo.rules import SloRules, SloRuleSettings, slo_rules
 
 __all__ = [
     "AlertLinks",

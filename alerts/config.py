@@ -19,16 +19,16 @@ from pydantic.alias_generators import to_camel
 
 from metrics_adapter.promql import Duration
 
-from .alertmanager import AlertmanagerSettings
-from .autoscaling_rules import (
+from .alertmanager.routes import AlertmanagerSettings
+from .autoscaling.rules import (
     AUTOSCALING_ALERTS,
     DEPLOYMENT_POD_PATTERN,
     AutoscalingAlertSettings,
     GpuMetric,
     QueueSource,
 )
-from .links import AlertLinks, check_template
-from .slo_rules import SloRuleSettings
+from .rules.links import AlertLinks, check_template
+from .slo.rules import SloRuleSettings
 
 __all__ = ["AlertsConfig", "AlertsConfigError", "load_alerts_config", "parse_alerts_config"]
 

@@ -22,14 +22,14 @@ from typing import Any
 from slo.burn_rate import BurnRateWindow
 from slo.spec import SLO
 
-from .alertmanager import alertmanager_config
-from .autoscaling_rules import autoscaling_rule_groups
-from .autoscaling_tests import autoscaling_test_file
+from .alertmanager.routes import alertmanager_config
+from .autoscaling.promtool_tests import autoscaling_test_file
+from .autoscaling.rules import autoscaling_rule_groups
 from .config import AlertsConfig
-from .promtool_tests import FedAt, fed_at, slo_test_files
-from .rule_files import OutputFormat, dump_yaml, prometheus_rule, rules_document
-from .rule_model import RuleGroup
-from .slo_rules import slo_rules
+from .promtool.slo_tests import FedAt, fed_at, slo_test_files
+from .rules.files import OutputFormat, dump_yaml, prometheus_rule, rules_document
+from .rules.model import RuleGroup
+from .slo.rules import slo_rules
 
 __all__ = ["AUTOSCALING_STEM", "describe_test_inputs", "render", "rule_file_name", "slo_stem"]
 

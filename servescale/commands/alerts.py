@@ -18,9 +18,9 @@ from typing import Annotated
 import typer
 
 from alerts.config import AlertsConfig, AlertsConfigError, load_alerts_config
+from alerts.promtool.verify import ToolMissingError, verify_directory
 from alerts.render import describe_test_inputs, render
-from alerts.rule_files import OutputFormat
-from alerts.verify import ToolMissingError, verify_directory
+from alerts.rules.files import OutputFormat
 from servescale.commands.cli_input import EXIT_FAILED, load_slo_files
 from servescale.commands.cli_input import fail as _fail
 from slo.sli import UnsupportedSLIError

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from alerts.rule_files import dump_yaml
+from alerts.rules.files import dump_yaml
 
 __all__ = ["manifest_stream", "write_manifests"]
 

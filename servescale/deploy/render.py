@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from alerts.config import AlertsConfig
-from alerts.rule_files import dump_yaml
+from alerts.rules.files import dump_yaml
 from slo.spec import SLO
 
 from .image_ref import ImageRef

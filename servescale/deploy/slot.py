@@ -17,7 +17,7 @@ import yaml
 
 from alerts.config import AlertsConfig
 from alerts.render import render as render_alerts
-from alerts.rule_files import OutputFormat, dump_yaml
+from alerts.rules.files import OutputFormat, dump_yaml
 from slo.spec import SLO
 
 __all__ = [

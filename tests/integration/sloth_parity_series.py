@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 
-from alerts.promtool_model import SeriesValues
+from alerts.promtool.model import SeriesValues
 
 __all__ = ["HOURS", "PHASES", "PHASE_MINUTES", "input_series"]
 

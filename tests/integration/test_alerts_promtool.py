@@ -13,9 +13,9 @@ import typer
 from typer.testing import CliRunner
 
 from alerts.config import AlertsConfig, load_alerts_config
+from alerts.promtool.verify import VerifyReport, verify_directory
 from alerts.render import render
-from alerts.rule_files import OutputFormat
-from alerts.verify import VerifyReport, verify_directory
+from alerts.rules.files import OutputFormat
 from servescale.commands.alerts import register
 from slo.spec import load_slo_file, load_slos
 from tests.integration.conftest import SHORT_TIERS_SLO

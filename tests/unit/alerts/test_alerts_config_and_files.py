@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from alerts.config import AlertsConfigError, load_alerts_config, parse_alerts_config
-from alerts.rule_files import dump_yaml, prometheus_rule, rule_groups_from_document, rules_document
-from alerts.rule_model import AlertingRule, RecordingRule, RuleGroup, label_set
+from alerts.rules.files import dump_yaml, prometheus_rule, rule_groups_from_document, rules_document
+from alerts.rules.model import AlertingRule, RecordingRule, RuleGroup, label_set
 from metrics_adapter.promql import Duration, Selector
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from alerts.config import AlertsConfig, load_alerts_config
 from alerts.render import render
-from alerts.rule_files import OutputFormat
+from alerts.rules.files import OutputFormat
 from slo.spec import load_slo_file
 
 ROOT = Path(__file__).resolve().parents[3]

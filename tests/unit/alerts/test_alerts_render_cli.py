@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 import typer
 import yaml
-from alerts_slo_builders import latency, make_slo
 from typer.testing import CliRunner
 
 from alerts.config import parse_alerts_config
 from alerts.render import render
-from alerts.rule_files import OutputFormat
+from alerts.rules.files import OutputFormat
 from servescale.commands.alerts import register
+from tests.unit.alerts.alerts_slo_builders import latency, make_slo
 
 SPEC = """
 apiVersion: servescale/v1

@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from alerts_slo_builders import availability, latency, make_slo
 
-from alerts.promtool_model import ExprTest, SeriesValues, expand_annotation, format_number, humanize
-from alerts.synthetic_traffic import Phase, absent_labels, synthetic_series
+from alerts.promtool.model import ExprTest, SeriesValues, expand_annotation, format_number, humanize
+from alerts.promtool.synthetic_traffic import Phase, absent_labels, synthetic_series
 from metrics_adapter.promql import Duration, Selector, eq, ne, re
 from slo.sli import sli_source
 from slo.spec import CodePolicy
+from tests.unit.alerts.alerts_slo_builders import availability, latency, make_slo
 
 
 def _expand(notation: str) -> list[str]:

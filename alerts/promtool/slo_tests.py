@@ -1,8 +1,9 @@
 """Generated ``promtool test rules`` files proving an SLO's rules behave as the burn-rate table says.
 
-Scenarios per SLO (synthetic series from :mod:`alerts.synthetic_traffic`). Samples and evaluations are
-one minute apart, or closer when a tier's short window is under four minutes (a quarter of the
-shortest short window, so every window holds at least four samples); durations below count samples.
+Scenarios per SLO (synthetic series from :mod:`alerts.promtool.synthetic_traffic`). Samples and
+evaluations are one minute apart, or closer when a tier's short window is under four minutes (a
+quarter of the shortest short window, so every window holds at least four samples); durations below
+count samples.
 
 * **timing, per tier**: a clean long window, then a burn 10 % above the tier's factor. The workbook's
   detection time is ``budget_consumed * period / burn`` (= ``factor * long_window / burn``); the
@@ -22,10 +23,10 @@ shortest short window, so every window holds at least four samples); durations b
 
 Tier-level checks query the ``ALERTS`` series, so one tier is checked regardless of the others.
 Istio SLIs and user PromQL of a simple shape (selectors, ``rate``/``increase``, ``sum``) are fed
-their own raw series, several label sets and pods with uneven traffic (:mod:`alerts.user_traffic`),
+their own raw series, several label sets and pods with uneven traffic (:mod:`alerts.promtool.user_traffic`),
 so the user's query and its aggregation are under test. SLIs whose raw series we cannot synthesise
 (other user PromQL, gauges, timeslices, native histograms) get the same scenarios fed at the
-error-ratio records (:mod:`alerts.record_series`), which :func:`fed_at` reports; their no-data
+error-ratio records (:mod:`alerts.promtool.record_series`), which :func:`fed_at` reports; their no-data
 scenario feeds the raw source series when every matcher is an equality, and is left out otherwise.
 """
 
@@ -40,7 +41,9 @@ from slo.burn_rate import BurnRateWindow
 from slo.record_names import BASE_WINDOW, SUMMED_FROM
 from slo.sli import EventQueries, no_data_sources
 
-from .promtool_model import (
+from ..rules.model import AlertingRule, LabelSet, label_set
+from ..slo.rules import SloRules
+from .model import (
     AlertTest,
     ExpectedAlert,
     ExprTest,
@@ -50,8 +53,6 @@ from .promtool_model import (
     expand_annotation,
 )
 from .record_series import gauge_series, record_series
-from .rule_model import AlertingRule, LabelSet, label_set
-from .slo_rules import SloRules
 from .synthetic_traffic import Phase, absent_labels, can_synthesise, synthetic_series
 
 __all__ = ["FAST_INTERVAL", "SLOW_INTERVAL", "FedAt", "fed_at", "sample_seconds", "slo_test_files"]

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .rule_model import RuleGroup
+from .model import RuleGroup
 
 __all__ = [
     "GENERATED_HEADER",

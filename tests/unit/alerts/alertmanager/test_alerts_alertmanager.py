@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from alerts.alertmanager import AlertmanagerSettings, alertmanager_config, inhibit_rules
-from alerts.autoscaling_rules import HPA_AT_MAX, QUEUE_GROWING_AT_MAX
+from alerts.alertmanager.routes import AlertmanagerSettings, alertmanager_config, inhibit_rules
+from alerts.autoscaling.rules import HPA_AT_MAX, QUEUE_GROWING_AT_MAX
 from slo.burn_rate import BurnRateWindow, Severity, burn_rate_table
 
 DAY = 86_400

@@ -13,7 +13,17 @@ from decimal import Decimal
 
 from metrics_adapter.promql import Duration
 
-from .autoscaling_rules import (
+from ..promtool.model import (
+    AlertTest,
+    ExpectedAlert,
+    InputSeries,
+    SeriesValues,
+    TestFile,
+    TestGroup,
+    expand_annotation,
+)
+from ..rules.model import AlertingRule, label_set
+from .rules import (
     ADAPTER_ERRORS,
     ADAPTER_VALUES_LEFT_OUT,
     GPU_SATURATED,
@@ -24,16 +34,6 @@ from .autoscaling_rules import (
     GpuMetric,
     autoscaling_rule_groups,
 )
-from .promtool_model import (
-    AlertTest,
-    ExpectedAlert,
-    InputSeries,
-    SeriesValues,
-    TestFile,
-    TestGroup,
-    expand_annotation,
-)
-from .rule_model import AlertingRule, label_set
 
 __all__ = ["autoscaling_test_file"]
 

@@ -63,10 +63,10 @@ from slo.record_names import (
 from slo.sli import EventQueries, SLISource, counts_events, no_data_sources, sli_source
 from slo.spec import SLO
 
-from .decimal_literal import DecimalLiteral
-from .links import AlertLinks
-from .rule_model import AlertingRule, LabelSet, RecordingRule, RuleGroup, label_set
-from .slo_annotations import burn_annotations, no_data_annotations
+from ..rules.decimal_literal import DecimalLiteral
+from ..rules.links import AlertLinks
+from ..rules.model import AlertingRule, LabelSet, RecordingRule, RuleGroup, label_set
+from .annotations import burn_annotations, no_data_annotations
 
 __all__ = ["SloRuleSettings", "SloRules", "period_window", "slo_rules"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from alerts.record_series import compress, gauge_series, record_series, window_means
-from alerts.synthetic_traffic import Phase
+from alerts.promtool.record_series import compress, gauge_series, record_series, window_means
+from alerts.promtool.synthetic_traffic import Phase
 from metrics_adapter.promql import Duration, Selector, eq, re
 
 

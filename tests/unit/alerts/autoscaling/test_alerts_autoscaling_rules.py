@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.autoscaling_rules import (
+from alerts.autoscaling.promtool_tests import autoscaling_test_file
+from alerts.autoscaling.rules import (
     ADAPTER_ERRORS,
     ADAPTER_VALUES_LEFT_OUT,
     GPU_SATURATED,
@@ -16,9 +17,8 @@ from alerts.autoscaling_rules import (
     QueueSource,
     autoscaling_rule_groups,
 )
-from alerts.autoscaling_tests import autoscaling_test_file
-from alerts.links import AlertLinks
-from alerts.rule_model import AlertingRule
+from alerts.rules.links import AlertLinks
+from alerts.rules.model import AlertingRule
 from metrics_adapter.promql import Duration
 
 

@@ -6,13 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from alerts_slo_builders import latency, make_slo
 
-from alerts.promtool_tests import FAST_INTERVAL, SLOW_INTERVAL, sample_seconds, slo_test_files
-from alerts.slo_rules import slo_rules
+from alerts.promtool.slo_tests import FAST_INTERVAL, SLOW_INTERVAL, sample_seconds, slo_test_files
+from alerts.slo.rules import slo_rules
 from metrics_adapter.promql import Duration
 from slo.burn_rate import BurnRateWindow, Severity
 from slo.spec import Comparison, RatioSLI, RawRatioSLI, RawRatioType, ThresholdSLI
+from tests.unit.alerts.alerts_slo_builders import latency, make_slo
 
 
 def _files(**kwargs: Any) -> dict[str, dict[str, Any]]:

@@ -16,7 +16,7 @@ from slo.objective import format_decimal
 from slo.record_names import NO_DATA_ALERT
 from slo.spec import SLO
 
-from .links import AlertLinks
+from ..rules.links import AlertLinks
 
 __all__ = ["burn_annotations", "no_data_annotations"]
 

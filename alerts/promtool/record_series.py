@@ -22,8 +22,8 @@ from fractions import Fraction
 from metrics_adapter.promql import Duration, MatchOp, Selector
 from slo.record_names import BASE_WINDOW, TOTAL_INCREASE, error_ratio_record
 
-from .promtool_model import InputSeries, format_number
-from .rule_model import LabelSet
+from ..rules.model import LabelSet
+from .model import InputSeries, format_number
 from .traffic_phase import Phase
 
 __all__ = ["compress", "gauge_series", "record_series", "window_means"]

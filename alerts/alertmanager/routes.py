@@ -26,7 +26,7 @@ from pydantic.alias_generators import to_camel
 from metrics_adapter.promql import Duration
 from slo.burn_rate import BurnRateWindow
 
-from .autoscaling_rules import HPA_AT_MAX, QUEUE_GROWING_AT_MAX
+from ..autoscaling.rules import HPA_AT_MAX, QUEUE_GROWING_AT_MAX
 from .receivers import Receiver
 
 __all__ = ["AlertmanagerSettings", "alertmanager_config", "inhibit_rules"]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from .rule_files import dump_yaml, rule_groups_from_document
+from ..rules.files import dump_yaml, rule_groups_from_document
 
 __all__ = ["ToolMissingError", "ToolRun", "VerifyReport", "verify_directory"]
 

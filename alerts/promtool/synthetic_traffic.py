@@ -1,11 +1,11 @@
-"""Synthetic input series for an SLI: traffic phases (:mod:`alerts.traffic_phase`) turned into the raw
-series its queries read.
+"""Synthetic input series for an SLI: traffic phases (:mod:`alerts.promtool.traffic_phase`) turned
+into the raw series its queries read.
 
 Supported SLIs: Istio availability (a good and a bad ``response_code`` series; the bad one only
 appears with the first error, as Envoy does), Istio latency on classic buckets (``_count`` and the
 threshold ``_bucket``, whose ``le`` can be written in the Prometheus 3 spelling ``1000.0`` to prove
 both spellings are matched), and user PromQL simple enough to feed its own counters
-(:mod:`alerts.user_traffic`). Other SLIs return ``None``: gauges, timeslices, user queries of other
+(:mod:`alerts.promtool.user_traffic`). Other SLIs return ``None``: gauges, timeslices, user queries of other
 shapes, and native histograms, which promtool cannot load.
 
 Knows the :mod:`slo.sli` query classes and promtool's series notation; nothing about alert tiers.
@@ -21,7 +21,7 @@ from metrics_adapter.promql import MatchOp, Selector
 from slo.sli import ClassicLatency, IstioAvailability, SLISource, UserEvents, istio_matchers
 from slo.spec import CodePolicy
 
-from .promtool_model import InputSeries, SeriesValues
+from .model import InputSeries, SeriesValues
 from .traffic_phase import Phase, all_events, bad_events, counter_values, good_events
 from .user_traffic import user_series
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from alerts_slo_builders import availability, latency, make_slo
 
-from alerts.links import AlertLinks
-from alerts.rule_model import AlertingRule, RecordingRule
-from alerts.slo_rules import SloRuleSettings, slo_rules
+from alerts.rules.links import AlertLinks
+from alerts.rules.model import AlertingRule, RecordingRule
+from alerts.slo.rules import SloRuleSettings, slo_rules
 from metrics_adapter.promql import Duration
 from slo.burn_rate import BurnRateWindow, Severity
 from slo.record_names import BURN_RATE_ALERT, NO_DATA_ALERT
 from slo.spec import SLO
+from tests.unit.alerts.alerts_slo_builders import availability, latency, make_slo
 
 
 def _records(slo: SLO, group_suffix: str) -> dict[str, str]:

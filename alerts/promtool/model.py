@@ -19,7 +19,7 @@ from typing import Any
 
 from metrics_adapter.promql import Duration, Selector, eq
 
-from .rule_model import LabelSet, label_set
+from ..rules.model import LabelSet, label_set
 
 __all__ = [
     "AlertTest",

@@ -31,7 +31,7 @@ from decimal import Decimal
 from slo.sli import CountKind, UserEvents
 from slo.sli.query_shape import EventSelector, event_selectors
 
-from .promtool_model import InputSeries
+from .model import InputSeries
 from .traffic_phase import Phase, all_events, bad_events, counter_values, good_events
 
 __all__ = ["user_series"]

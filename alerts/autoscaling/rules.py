@@ -5,7 +5,7 @@ Sources: kube-state-metrics HPA gauges (``kube_horizontalpodautoscaler_*``, labe
 ``horizontalpodautoscaler``), dcgm-exporter (``DCGM_FI_DEV_GPU_UTIL`` in %, or
 ``DCGM_FI_PROF_GR_ENGINE_ACTIVE`` as a 0..1 ratio, workload labels usually ``exported_*``), vLLM /
 Triton queue gauges, and the adapter's own ``servescale_adapter_*`` counters. Every alert carries a
-``severity`` (``page`` or ``ticket``) for the Alertmanager routes in :mod:`alerts.alertmanager`.
+``severity`` (``page`` or ``ticket``) for the Alertmanager routes in :mod:`alerts.alertmanager.routes`.
 
 Annotations use only ``{{ $labels.x }}`` and ``{{ $value | humanize }}`` so generated promtool
 tests can predict them. Knows nothing about SLOs or output formats.
@@ -33,8 +33,8 @@ from metrics_adapter.promql import (
     sum_by,
 )
 
-from .links import AlertLinks
-from .rule_model import AlertingRule, LabelSet, RuleGroup, label_set
+from ..rules.links import AlertLinks
+from ..rules.model import AlertingRule, LabelSet, RuleGroup, label_set
 
 __all__ = [
     "ADAPTER_ERRORS",

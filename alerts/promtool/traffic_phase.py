@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .promtool_model import SeriesValues
+from .model import SeriesValues
 
 __all__ = ["Phase", "all_events", "bad_events", "counter_values", "good_events"]
 
