@@ -56,9 +56,8 @@ def _condition(condition: str, status: str) -> Selector:
     return _hpa("status_condition", ("condition", condition), ("status", status))
 
 
-def _hpa_panels() -> list[PanelSpec]:
+def _replicas_panels() -> list[PanelSpec]:
     current, maximum = _hpa("status_current_replicas"), _hpa("spec_max_replicas")
-    at_max = binary(BinOp.GE, current, maximum, bool_modifier=True)
     return [
         PanelSpec(
             "Replicas: current, desired, min, max",
@@ -84,6 +83,14 @@ def _hpa_panels() -> list[PanelSpec]:
             kind=Kind.STACKED,
             width=6,
         ),
+    ]
+
+
+def _stuck_panels() -> list[PanelSpec]:
+    """Shares of the range the HPA could not add capacity or could not scale at all."""
+    current, maximum = _hpa("status_current_replicas"), _hpa("spec_max_replicas")
+    at_max = binary(BinOp.GE, current, maximum, bool_modifier=True)
+    return [
         PanelSpec(
             "Time at max replicas",
             "Share of the dashboard's range the HPA ran at maxReplicas: it could not add capacity.",
@@ -109,16 +116,20 @@ def _hpa_panels() -> list[PanelSpec]:
             kind=Kind.STAT,
             width=3,
         ),
-        PanelSpec(
-            "Metric value against target (kube-state-metrics)",
-            "What the HPA last read for each of its metrics (status) against the target in its spec.",
-            "short",
-            [
-                Query(_hpa("status_target_metric"), "{{metric_name}} current"),
-                Query(_hpa("spec_target_metric"), "{{metric_name}} target"),
-            ],
-        ),
     ]
+
+
+def _hpa_panels() -> list[PanelSpec]:
+    target = PanelSpec(
+        "Metric value against target (kube-state-metrics)",
+        "What the HPA last read for each of its metrics (status) against the target in its spec.",
+        "short",
+        [
+            Query(_hpa("status_target_metric"), "{{metric_name}} current"),
+            Query(_hpa("spec_target_metric"), "{{metric_name}} target"),
+        ],
+    )
+    return [*_replicas_panels(), *_stuck_panels(), target]
 
 
 def _served(definition: MetricDefinition, inputs: BoardInputs) -> PanelSpec | None:
@@ -152,76 +163,56 @@ def _external(definition: MetricDefinition) -> PanelSpec:
     )
 
 
+def _adapter_rate_by(title: str, description: str, metric: str, label: str) -> PanelSpec:
+    """The per-second rate of one of the adapter's counters, stacked by ``label``."""
+    return PanelSpec(
+        title,
+        description,
+        "reqps",
+        [Query(sum_by(rate(Selector(metric), RATE_INTERVAL), label), f"{{{{{label}}}}}")],
+        kind=Kind.STACKED,
+        width=8,
+    )
+
+
 def _adapter_panels() -> list[PanelSpec]:
-    requests = Selector("servescale_adapter_requests_total")
     seconds = Selector("servescale_adapter_request_duration_seconds_bucket")
     upstream = Selector("servescale_adapter_prometheus_query_duration_seconds_bucket")
+    latency = PanelSpec(
+        "Metrics API latency p99",
+        "99th percentile of the API's answer time, and of the Prometheus queries behind it.",
+        "s",
+        [
+            Query(histogram_quantile(0.99, sum_by(rate(seconds, RATE_INTERVAL), "le")), "API p99"),
+            Query(histogram_quantile(0.99, sum_by(rate(upstream, RATE_INTERVAL), "le")), "Prometheus p99"),
+        ],
+        width=8,
+    )
     return [
-        PanelSpec(
+        _adapter_rate_by(
             "Metrics API requests by code",
             "Requests the HPA controller (or anyone) sent to the metrics API, by HTTP code.",
-            "reqps",
-            [Query(sum_by(rate(requests, RATE_INTERVAL), "code"), "{{code}}")],
-            kind=Kind.STACKED,
-            width=8,
+            "servescale_adapter_requests_total",
+            "code",
         ),
-        PanelSpec(
-            "Metrics API latency p99",
-            "99th percentile of the API's answer time, and of the Prometheus queries behind it.",
-            "s",
-            [
-                Query(histogram_quantile(0.99, sum_by(rate(seconds, RATE_INTERVAL), "le")), "API p99"),
-                Query(
-                    histogram_quantile(0.99, sum_by(rate(upstream, RATE_INTERVAL), "le")), "Prometheus p99"
-                ),
-            ],
-            width=8,
-        ),
-        PanelSpec(
+        latency,
+        _adapter_rate_by(
             "Prometheus query errors by kind",
             "Failed queries: timeout, unavailable (refused, reset, 5xx, 429), query (rejected), response.",
-            "reqps",
-            [
-                Query(
-                    sum_by(
-                        rate(Selector("servescale_adapter_prometheus_query_errors_total"), RATE_INTERVAL),
-                        "kind",
-                    ),
-                    "{{kind}}",
-                )
-            ],
-            kind=Kind.STACKED,
-            width=8,
+            "servescale_adapter_prometheus_query_errors_total",
+            "kind",
         ),
-        PanelSpec(
+        _adapter_rate_by(
             "Values left out by reason",
             "Objects answered without a value (never a made-up one): empty, nan, stale, future, absent.",
-            "reqps",
-            [
-                Query(
-                    sum_by(
-                        rate(Selector("servescale_adapter_values_left_out_total"), RATE_INTERVAL), "reason"
-                    ),
-                    "{{reason}}",
-                )
-            ],
-            kind=Kind.STACKED,
-            width=8,
+            "servescale_adapter_values_left_out_total",
+            "reason",
         ),
-        PanelSpec(
+        _adapter_rate_by(
             "Cache outcomes",
             "Metric lookups answered from the cache (hit), by a query (miss) or by joining one (coalesced).",
-            "reqps",
-            [
-                Query(
-                    sum_by(
-                        rate(Selector("servescale_adapter_cache_results_total"), RATE_INTERVAL), "outcome"
-                    ),
-                    "{{outcome}}",
-                )
-            ],
-            kind=Kind.STACKED,
-            width=8,
+            "servescale_adapter_cache_results_total",
+            "outcome",
         ),
     ]
 

@@ -47,23 +47,22 @@ def _gpus(metric: str, namespace_label: str, *extra: str) -> Selector:
     )
 
 
-def _rows(inputs: BoardInputs) -> list[Row]:
-    if "gpu_utilization_percent" not in inputs.catalogue:
-        return []
-    pod, namespace = pod_label(inputs.catalogue, "gpu_utilization_percent")
-    util = _gpus("DCGM_FI_DEV_GPU_UTIL", namespace)
-    engine = _gpus("DCGM_FI_PROF_GR_ENGINE_ACTIVE", namespace)
-    used, free = _gpus("DCGM_FI_DEV_FB_USED", namespace), _gpus("DCGM_FI_DEV_FB_FREE", namespace)
+def _idle(pod: str, namespace: str) -> Expr:
+    """GPUs attached to a pod whose busiest moment of the idle window stayed under the threshold."""
     allocated = _gpus("DCGM_FI_DEV_FB_USED", namespace, pod)
     busiest = or_(
         max_over_time(_gpus("DCGM_FI_DEV_GPU_UTIL", namespace, pod), IDLE_WINDOW),
         mul(max_over_time(_gpus("DCGM_FI_PROF_GR_ENGINE_ACTIVE", namespace, pod), IDLE_WINDOW), 100),
     )
-    idle: Expr = or_(
+    return or_(
         aggregate("count", binary(BinOp.LT, busiest, IDLE_UTILISATION_PERCENT)),
         mul(0, aggregate("count", allocated)),
     )
-    overview = [
+
+
+def _count_panels(pod: str, namespace: str) -> list[PanelSpec]:
+    used = _gpus("DCGM_FI_DEV_FB_USED", namespace)
+    return [
         PanelSpec(
             "GPUs reporting",
             "Physical GPUs and MIG instances DCGM reports a framebuffer for.",
@@ -77,10 +76,17 @@ def _rows(inputs: BoardInputs) -> list[Row]:
             f"GPUs attached to a pod whose utilisation stayed below {IDLE_UTILISATION_PERCENT} % "
             "for the last 30 minutes (0 when every allocated GPU worked).",
             "short",
-            [Query(idle, "idle GPUs")],
+            [Query(_idle(pod, namespace), "idle GPUs")],
             kind=Kind.STAT,
             width=6,
         ),
+    ]
+
+
+def _utilisation_panels(pod: str, namespace: str) -> list[PanelSpec]:
+    util = _gpus("DCGM_FI_DEV_GPU_UTIL", namespace)
+    engine = _gpus("DCGM_FI_PROF_GR_ENGINE_ACTIVE", namespace)
+    return [
         PanelSpec(
             "Utilisation per node",
             "Mean GPU utilisation of each node's full GPUs (DCGM_FI_DEV_GPU_UTIL; MIG instances do "
@@ -107,6 +113,14 @@ def _rows(inputs: BoardInputs) -> list[Row]:
             min=0,
             max=1,
         ),
+    ]
+
+
+def _memory_panels(pod: str, namespace: str) -> list[PanelSpec]:
+    used, free = _gpus("DCGM_FI_DEV_FB_USED", namespace), _gpus("DCGM_FI_DEV_FB_FREE", namespace)
+    used_by_namespace = sum_by(_gpus("DCGM_FI_DEV_FB_USED", namespace, pod), namespace)
+    free_by_namespace = sum_by(_gpus("DCGM_FI_DEV_FB_FREE", namespace, pod), namespace)
+    return [
         PanelSpec(
             "Framebuffer used / free per node",
             "GPU memory used and free, summed per node (DCGM_FI_DEV_FB_USED / _FREE, MiB).",
@@ -119,17 +133,17 @@ def _rows(inputs: BoardInputs) -> list[Row]:
             "percentunit",
             [
                 Query(
-                    div(
-                        sum_by(_gpus("DCGM_FI_DEV_FB_USED", namespace, pod), namespace),
-                        add(
-                            sum_by(_gpus("DCGM_FI_DEV_FB_USED", namespace, pod), namespace),
-                            sum_by(_gpus("DCGM_FI_DEV_FB_FREE", namespace, pod), namespace),
-                        ),
-                    ),
+                    div(used_by_namespace, add(used_by_namespace, free_by_namespace)),
                     f"{{{{{namespace}}}}}",
                 )
             ],
         ),
+    ]
+
+
+def _board_panels(namespace: str) -> list[PanelSpec]:
+    """Power and temperature, where the exporter reports them."""
+    return [
         PanelSpec(
             "Power per node",
             "Board power draw summed per node (DCGM_FI_DEV_POWER_USAGE), where the exporter reports it.",
@@ -142,6 +156,18 @@ def _rows(inputs: BoardInputs) -> list[Row]:
             "celsius",
             [Query(aggregate("max", _gpus("DCGM_FI_DEV_GPU_TEMP", namespace), by=(NODE,)), "{{Hostname}}")],
         ),
+    ]
+
+
+def _rows(inputs: BoardInputs) -> list[Row]:
+    if "gpu_utilization_percent" not in inputs.catalogue:
+        return []
+    pod, namespace = pod_label(inputs.catalogue, "gpu_utilization_percent")
+    overview = [
+        *_count_panels(pod, namespace),
+        *_utilisation_panels(pod, namespace),
+        *_memory_panels(pod, namespace),
+        *_board_panels(namespace),
     ]
     return [Row("Fleet", overview)]
 

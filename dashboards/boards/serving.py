@@ -53,75 +53,92 @@ def _replicas() -> PanelSpec:
     )
 
 
-def _panels(inputs: BoardInputs) -> list[PanelSpec]:
-    panels: list[PanelSpec] = []
+def _request_rate(inputs: BoardInputs) -> PanelSpec | None:
     rate = _deployment(inputs, "istio_requests_per_second")
-    if rate is not None:
-        panels.append(
-            PanelSpec(
-                "Request rate",
-                "Requests per second the model's pods received (Istio, reporter=destination): "
-                "the Deployment value of istio_requests_per_second.",
-                "reqps",
-                [Query(rate, "requests/s")],
-                links=_LINKS,
-            )
-        )
+    if rate is None:
+        return None
+    return PanelSpec(
+        "Request rate",
+        "Requests per second the model's pods received (Istio, reporter=destination): "
+        "the Deployment value of istio_requests_per_second.",
+        "reqps",
+        [Query(rate, "requests/s")],
+        links=_LINKS,
+    )
+
+
+def _error_ratio(inputs: BoardInputs) -> PanelSpec | None:
     errors = _deployment(inputs, "istio_request_error_ratio")
-    if errors is not None:
-        panels.append(
-            PanelSpec(
-                "Error ratio",
-                "Share of requests answered 5xx (istio_request_error_ratio of the Deployment).",
-                "percentunit",
-                [Query(errors, "5xx ratio")],
-                min=0,
-                links=_LINKS,
-            )
-        )
+    if errors is None:
+        return None
+    return PanelSpec(
+        "Error ratio",
+        "Share of requests answered 5xx (istio_request_error_ratio of the Deployment).",
+        "percentunit",
+        [Query(errors, "5xx ratio")],
+        min=0,
+        links=_LINKS,
+    )
+
+
+def _latency(inputs: BoardInputs) -> PanelSpec | None:
     quantiles = [
         Query(expr, f"p{q}")
         for q in ("50", "95", "99")
         if (expr := _deployment(inputs, f"istio_request_duration_p{q}_ms")) is not None
     ]
-    if quantiles:
-        panels.append(
-            PanelSpec(
-                "Latency p50 / p95 / p99",
-                "Request duration quantiles from Envoy's histogram, as the HPA metrics "
-                "istio_request_duration_p*_ms compute them.",
-                "ms",
-                quantiles,
-                links=_LINKS,
-            )
-        )
+    if not quantiles:
+        return None
+    return PanelSpec(
+        "Latency p50 / p95 / p99",
+        "Request duration quantiles from Envoy's histogram, as the HPA metrics "
+        "istio_request_duration_p*_ms compute them.",
+        "ms",
+        quantiles,
+        links=_LINKS,
+    )
+
+
+def _queue(inputs: BoardInputs) -> PanelSpec | None:
     queue = _pods_of_model(inputs, "inference_queue_depth")
-    if queue is not None:
-        panels.append(
-            PanelSpec(
-                "Queue depth per pod",
-                "Requests waiting in each pod's inference server (Triton pending requests, else vLLM "
-                "waiting requests): inference_queue_depth, per pod of the model.",
-                "short",
-                [Query(queue, "{{pod}}")],
-                min=0,
-            )
-        )
-    panels.append(_replicas())
+    if queue is None:
+        return None
+    return PanelSpec(
+        "Queue depth per pod",
+        "Requests waiting in each pod's inference server (Triton pending requests, else vLLM "
+        "waiting requests): inference_queue_depth, per pod of the model.",
+        "short",
+        [Query(queue, "{{pod}}")],
+        min=0,
+    )
+
+
+def _gpu(inputs: BoardInputs) -> PanelSpec | None:
     gpu = _pods_of_model(inputs, "gpu_utilization_percent")
-    if gpu is not None:
-        panels.append(
-            PanelSpec(
-                "GPU utilisation per pod",
-                "GPU utilisation of each pod's GPU (DCGM_FI_DEV_GPU_UTIL, or engine activity on MIG): "
-                "gpu_utilization_percent.",
-                "percent",
-                [Query(gpu, "{{pod}}")],
-                min=0,
-                max=100,
-            )
-        )
-    return panels
+    if gpu is None:
+        return None
+    return PanelSpec(
+        "GPU utilisation per pod",
+        "GPU utilisation of each pod's GPU (DCGM_FI_DEV_GPU_UTIL, or engine activity on MIG): "
+        "gpu_utilization_percent.",
+        "percent",
+        [Query(gpu, "{{pod}}")],
+        min=0,
+        max=100,
+    )
+
+
+def _panels(inputs: BoardInputs) -> list[PanelSpec]:
+    """The model's panels in board order; a panel whose preset is off is left out."""
+    panels = (
+        _request_rate(inputs),
+        _error_ratio(inputs),
+        _latency(inputs),
+        _queue(inputs),
+        _replicas(),
+        _gpu(inputs),
+    )
+    return [panel for panel in panels if panel is not None]
 
 
 def serving_board(inputs: BoardInputs) -> BoardSpec:

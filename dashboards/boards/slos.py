@@ -61,19 +61,13 @@ def _tiers(slo: SLO) -> list[tuple[int, str]]:
     return sorted((seconds, ", ".join(sorted(set(names)))) for seconds, names in windows.items())
 
 
-def _row(slo: SLO) -> Row:
+def _budget_stats(slo: SLO) -> list[PanelSpec]:
+    """Budget remaining and the time it lasts at the current burn rate."""
     remaining = _record(PERIOD_BUDGET_REMAINING, slo)
-    budget = _record(ERROR_BUDGET, slo)
-    burn = [
-        Query(div(_record(error_ratio_record(Duration(seconds)), slo), budget), Duration(seconds).render())
-        for seconds, _ in _tiers(slo)
-    ]
-    tiers_text = "; ".join(f"{Duration(seconds).render()}: {names}" for seconds, names in _tiers(slo))
     period = slo.window.nominal_seconds
     burning = binary(BinOp.GT, _record(CURRENT_BURN_RATE, slo), 0)
     exhaustion: Expr = div(mul(clamp_min(remaining, 0), period), burning)
-    firing = Selector("ALERTS", (eq("alertstate", "firing"), eq("slo", slo.name), eq("service", slo.service)))
-    panels = [
+    return [
         PanelSpec(
             "Error budget remaining",
             f"Share of the {slo.objective.ratio} objective's error budget left over the SLO period "
@@ -92,39 +86,62 @@ def _row(slo: SLO) -> Row:
             kind=Kind.STAT,
             width=4,
         ),
-        PanelSpec(
-            "Firing SLO alerts",
-            "Burn-rate and no-data alerts of this SLO firing now (0 while its rules are loaded and quiet).",
-            "short",
-            [
-                Query(
-                    # one series either way: the count, else 0 (label-free, so `or` adds no second)
-                    or_(aggregate("count", firing), aggregate("sum", mul(0, _record(OBJECTIVE, slo)))),
-                    "firing",
-                )
-            ],
-            kind=Kind.STAT,
-            width=4,
-        ),
-        PanelSpec(
-            "Budget burn-down",
-            "Error budget remaining over the SLO period, as it was at each moment.",
-            "percentunit",
-            [Query(remaining, "remaining")],
-            width=12,
-        ),
     ]
-    if burn:
-        panels.append(
-            PanelSpec(
-                "Burn rate per alert window",
-                "Error ratio over each window the alert tiers read, divided by the error budget "
-                f"(1 = spending exactly the budget). Tiers: {tiers_text}.",
-                "short",
-                burn,
-                width=24,
+
+
+def _firing(slo: SLO) -> PanelSpec:
+    firing = Selector("ALERTS", (eq("alertstate", "firing"), eq("slo", slo.name), eq("service", slo.service)))
+    return PanelSpec(
+        "Firing SLO alerts",
+        "Burn-rate and no-data alerts of this SLO firing now (0 while its rules are loaded and quiet).",
+        "short",
+        [
+            Query(
+                # one series either way: the count, else 0 (label-free, so `or` adds no second)
+                or_(aggregate("count", firing), aggregate("sum", mul(0, _record(OBJECTIVE, slo)))),
+                "firing",
             )
-        )
+        ],
+        kind=Kind.STAT,
+        width=4,
+    )
+
+
+def _burn_down(slo: SLO) -> PanelSpec:
+    return PanelSpec(
+        "Budget burn-down",
+        "Error budget remaining over the SLO period, as it was at each moment.",
+        "percentunit",
+        [Query(_record(PERIOD_BUDGET_REMAINING, slo), "remaining")],
+        width=12,
+    )
+
+
+def _burn_rates(slo: SLO) -> PanelSpec | None:
+    """Burn rate over every window the alert tiers read; ``None`` when the SLO has no tiers."""
+    budget = _record(ERROR_BUDGET, slo)
+    burn = [
+        Query(div(_record(error_ratio_record(Duration(seconds)), slo), budget), Duration(seconds).render())
+        for seconds, _ in _tiers(slo)
+    ]
+    if not burn:
+        return None
+    tiers_text = "; ".join(f"{Duration(seconds).render()}: {names}" for seconds, names in _tiers(slo))
+    return PanelSpec(
+        "Burn rate per alert window",
+        "Error ratio over each window the alert tiers read, divided by the error budget "
+        f"(1 = spending exactly the budget). Tiers: {tiers_text}.",
+        "short",
+        burn,
+        width=24,
+    )
+
+
+def _row(slo: SLO) -> Row:
+    panels = [*_budget_stats(slo), _firing(slo), _burn_down(slo)]
+    burn_rates = _burn_rates(slo)
+    if burn_rates is not None:
+        panels.append(burn_rates)
     return Row(f"{slo.service} / {slo.name}", panels)
 
 
