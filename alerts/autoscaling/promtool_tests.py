@@ -10,6 +10,7 @@ room to scale, a healthy response code), and checks both "not yet" (before ``for
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 from metrics_adapter.promql import Duration
 
@@ -74,53 +75,77 @@ def _hpa(settings: AutoscalingAlertSettings, name: str) -> dict[str, str]:
     return {**dict(settings.hpa_matchers), "namespace": _NS, "horizontalpodautoscaler": name}
 
 
+class _Replicas(NamedTuple):
+    """An HPA's current and desired replicas and its min/max bounds, held for a whole scenario."""
+
+    current: int
+    desired: int
+    low: int
+    high: int
+
+
+_REPLICA_METRICS = (
+    "kube_horizontalpodautoscaler_status_current_replicas",
+    "kube_horizontalpodautoscaler_status_desired_replicas",
+    "kube_horizontalpodautoscaler_spec_min_replicas",
+    "kube_horizontalpodautoscaler_spec_max_replicas",
+)
+
+
 def _hpa_series(
-    settings: AutoscalingAlertSettings,
-    name: str,
-    *,
-    current: int,
-    desired: int,
-    low: int,
-    high: int,
-    samples: int,
+    settings: AutoscalingAlertSettings, name: str, replicas: _Replicas, *, samples: int
 ) -> list[InputSeries]:
     labels = _hpa(settings, name)
-    values = {"current": current, "desired": desired, "min": low, "max": high}
-    metrics = {
-        "current": "kube_horizontalpodautoscaler_status_current_replicas",
-        "desired": "kube_horizontalpodautoscaler_status_desired_replicas",
-        "min": "kube_horizontalpodautoscaler_spec_min_replicas",
-        "max": "kube_horizontalpodautoscaler_spec_max_replicas",
-    }
     return [
-        InputSeries.of(metrics[key], labels, SeriesValues().hold(values[key], samples)) for key in metrics
+        InputSeries.of(metric, labels, SeriesValues().hold(value, samples))
+        for metric, value in zip(_REPLICA_METRICS, replicas, strict=True)
     ]
+
+
+def _hpa_group(
+    settings: AutoscalingAlertSettings,
+    alert: str,
+    title: str,
+    for_: Duration,
+    hpas: dict[str, _Replicas],
+    firing: tuple[str, int],
+) -> TestGroup:
+    """One HPA alert over ``hpas``; only ``firing`` (the HPA's name and the alert's value) fires."""
+    rule = _rule(settings, alert)
+    samples = _minutes(for_) + 10
+    series = [
+        item
+        for hpa, replicas in hpas.items()
+        for item in _hpa_series(settings, hpa, replicas, samples=samples)
+    ]
+    firing_hpa, value = firing
+    expected = _expect(rule, _hpa(settings, firing_hpa), value)
+    return TestGroup(title, _STEP, tuple(series), _checks(rule, for_, expected))
 
 
 def _hpa_at_max_group(settings: AutoscalingAlertSettings) -> TestGroup:
-    rule = _rule(settings, HPA_AT_MAX)
-    samples = _minutes(settings.at_max_for) + 10
-    series = [
-        *_hpa_series(settings, "llama", current=8, desired=8, low=2, high=8, samples=samples),
-        *_hpa_series(settings, "fixed", current=3, desired=3, low=3, high=3, samples=samples),
-        *_hpa_series(settings, "roomy", current=4, desired=4, low=1, high=8, samples=samples),
-    ]
-    expected = _expect(rule, _hpa(settings, "llama"), 8)
-    return TestGroup(
-        "hpa at max replicas", _STEP, tuple(series), _checks(rule, settings.at_max_for, expected)
+    hpas = {
+        "llama": _Replicas(current=8, desired=8, low=2, high=8),
+        "fixed": _Replicas(current=3, desired=3, low=3, high=3),
+        "roomy": _Replicas(current=4, desired=4, low=1, high=8),
+    }
+    return _hpa_group(
+        settings, HPA_AT_MAX, "hpa at max replicas", settings.at_max_for, hpas, firing=("llama", 8)
     )
 
 
 def _mismatch_group(settings: AutoscalingAlertSettings) -> TestGroup:
-    rule = _rule(settings, HPA_REPLICAS_MISMATCH)
-    samples = _minutes(settings.mismatch_for) + 10
-    series = [
-        *_hpa_series(settings, "pending", current=4, desired=6, low=1, high=8, samples=samples),
-        *_hpa_series(settings, "settled", current=5, desired=5, low=1, high=8, samples=samples),
-    ]
-    expected = _expect(rule, _hpa(settings, "pending"), 6)
-    return TestGroup(
-        "hpa desired != current", _STEP, tuple(series), _checks(rule, settings.mismatch_for, expected)
+    hpas = {
+        "pending": _Replicas(current=4, desired=6, low=1, high=8),
+        "settled": _Replicas(current=5, desired=5, low=1, high=8),
+    }
+    return _hpa_group(
+        settings,
+        HPA_REPLICAS_MISMATCH,
+        "hpa desired != current",
+        settings.mismatch_for,
+        hpas,
+        firing=("pending", 6),
     )
 
 
@@ -165,7 +190,7 @@ def _queue_group(settings: AutoscalingAlertSettings) -> TestGroup:
     ]
     samples = _minutes(settings.queue_for) + _minutes(settings.queue_deriv_window) + 10
     series = [
-        *_hpa_series(settings, "llama", current=8, desired=8, low=1, high=8, samples=samples),
+        *_hpa_series(settings, "llama", _Replicas(current=8, desired=8, low=1, high=8), samples=samples),
     ]
     expected = []
     for source, rule in zip(settings.queue_sources, rules, strict=True):
