@@ -48,14 +48,10 @@ def _record(name: str, slo: SLO) -> Selector:
     return Selector(name, (eq("slo", slo.name), eq("service", slo.service), re("service", "$service")))
 
 
-def _tiers(slo: SLO) -> list[tuple[int, str]]:
+def _tier_windows(slo: SLO) -> list[tuple[int, str]]:
     """``(window seconds, tiers reading it)`` for every window of the SLO's alert tiers."""
-    try:
-        tiers = slo.burn_rate_windows()
-    except ValueError:  # a window too short for any tier table
-        return []
     windows: dict[int, list[str]] = {}
-    for tier in tiers:
+    for tier in slo.alert_tiers():
         for seconds in (tier.long_window, tier.short_window):
             windows.setdefault(int(seconds), []).append(f"{tier.severity} x{format_decimal(tier.factor)}")
     return sorted((seconds, ", ".join(sorted(set(names)))) for seconds, names in windows.items())
@@ -122,11 +118,11 @@ def _burn_rates(slo: SLO) -> PanelSpec | None:
     budget = _record(ERROR_BUDGET, slo)
     burn = [
         Query(div(_record(error_ratio_record(Duration(seconds)), slo), budget), Duration(seconds).render())
-        for seconds, _ in _tiers(slo)
+        for seconds, _ in _tier_windows(slo)
     ]
     if not burn:
         return None
-    tiers_text = "; ".join(f"{Duration(seconds).render()}: {names}" for seconds, names in _tiers(slo))
+    tiers_text = "; ".join(f"{Duration(seconds).render()}: {names}" for seconds, names in _tier_windows(slo))
     return PanelSpec(
         "Burn rate per alert window",
         "Error ratio over each window the alert tiers read, divided by the error budget "

@@ -78,14 +78,6 @@ class Probe:
     expr: Expr
 
 
-def _tiers(slo: SLO) -> tuple[BurnRateWindow, ...]:
-    """The SLO's alert tiers, or none when its window is too short for the table (e.g. ``5m``)."""
-    try:
-        return slo.burn_rate_windows()
-    except ValueError:
-        return ()
-
-
 def bucket_selector(slo: SLO) -> Selector | None:
     """The bucket selector (without ``le``) of a classic latency SLI, else ``None``."""
     sli = slo.sli
@@ -170,7 +162,7 @@ def plan_slo(
     """Plan ``slo``'s probes at ``at``; ``bounds`` maps a bucket selector's text to its ``le`` texts."""
     span = span_rule(slo, at)
     span_seconds = max(0, math.floor(span.elapsed_seconds))
-    plan = SLOPlan(index=index, slo=slo, span=span, span_seconds=span_seconds, tiers=_tiers(slo))
+    plan = SLOPlan(index=index, slo=slo, span=span, span_seconds=span_seconds, tiers=slo.alert_tiers())
     le, error = _le_for(slo, bounds)
     if error is not None:
         return replace(plan, error=error)

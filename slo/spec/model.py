@@ -156,3 +156,10 @@ class SLO:
         if self.alerting.windows is not None:
             return self.alerting.windows
         return burn_rate_table(self.window)
+
+    def alert_tiers(self) -> tuple[BurnRateWindow, ...]:
+        """:meth:`burn_rate_windows`, or none when the window is too short for the Workbook table."""
+        try:
+            return self.burn_rate_windows()
+        except ValueError:
+            return ()

@@ -302,3 +302,13 @@ def test_explicit_burn_rate_windows_replace_the_workbook_table() -> None:
     assert day.factor == Decimal("2.5")
     assert day.budget_consumed == Decimal("0.0833")  # 2.5 * 1d / 30d, rounded to four places
     assert str(day.severity) == "ticket"
+
+
+def test_alert_tiers_are_the_workbook_table_or_none_for_a_window_too_short_for_it() -> None:
+    [month] = load_slos(yaml.safe_dump({"slos": [_slo()]}))
+    assert month.alert_tiers() == month.burn_rate_windows()
+    assert len(month.alert_tiers()) == 4  # the Workbook: 1h/5m, 6h/30m, 1d/2h, 3d/6h
+    [short] = load_slos(yaml.safe_dump({"slos": [_slo(window={"rolling": "5m"})]}))
+    with pytest.raises(ValueError, match="longer than the SLO period"):
+        short.burn_rate_windows()
+    assert short.alert_tiers() == ()
