@@ -132,7 +132,7 @@ def _tier_status(plan: SLOPlan, index: int, burns: Mapping[int, WindowBurn]) -> 
     tier = plan.tiers[index]
     long, short = burns[tier.long_window], burns[tier.short_window]
     factor = float(tier.factor)
-    enough = plan.slo.alerting.min_events is None or (long.events or 0) >= plan.slo.alerting.min_events
+    enough = plan.min_events is None or (long.events or 0) >= plan.min_events
     firing = long.burn_rate > factor and short.burn_rate > factor and enough
     return TierStatus(tier=tier, long=long, short=short, firing=firing)
 

@@ -23,7 +23,15 @@ from enum import StrEnum
 from metrics_adapter.promql import Duration, Expr, Matcher, Selector, count_by
 
 from ..burn_rate import BurnRateWindow
-from ..sli import ClassicLatency, EventQueries, RatioQueries, UnsupportedSLIError, resolve_le, sli_source
+from ..sli import (
+    ClassicLatency,
+    EventQueries,
+    RatioQueries,
+    UnsupportedSLIError,
+    counts_events,
+    resolve_le,
+    sli_source,
+)
 from ..spec.model import SLO
 from ..spec.sli import HistogramKind, LatencySLI
 from ..window import WindowSpan
@@ -104,6 +112,13 @@ class SLOPlan:
     events: EventQueries | None = None
     ratio: RatioQueries | None = None
     error: str | None = None
+
+    @property
+    def min_events(self) -> int | None:
+        """The low-traffic guard, where the SLI counts events (as the burn-rate rules apply it)."""
+        if self.events is None or not counts_events(self.events):
+            return None
+        return self.slo.alerting.min_events
 
     @property
     def alert_windows(self) -> tuple[int, ...]:

@@ -291,3 +291,20 @@ async def test_every_query_is_sent_at_at() -> None:
 async def test_naive_instant_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         await SLOEvaluator([], TablePrometheus()).evaluate(datetime(2026, 1, 1))
+
+
+async def test_min_events_guard_applies_only_where_the_sli_counts_events_as_the_rules_do() -> None:
+    """A ratio of rates has no event count: the rules fire without the guard, and so does the status."""
+    slo = slo_yaml(
+        "    sli:\n      kind: ratio\n      bad: sum(rate(bad_total[{{.window}}]))\n"
+        "      total: sum(rate(all_total[{{.window}}]))\n    alerting: {minEvents: 100}\n",
+        name="rates",
+    )
+    prometheus = TablePrometheus()
+    program(prometheus, slo, HOUR, numerator=10, total=50)  # 50 req/s, 20 % errors: burn 200
+    program(prometheus, slo, 5 * MINUTE, numerator=10, total=50)
+    (status,) = await evaluate(prometheus, slo)
+    assert status.overall is not None
+    page = next(tier for tier in status.overall.tiers if tier.tier.long_window == HOUR)
+    assert page.long.events == 50, "the total is a rate, below the guard of 100 if it were read as events"
+    assert page.firing
