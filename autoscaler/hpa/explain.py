@@ -10,12 +10,14 @@ This module knows nothing of how the result was computed or of JSON.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from autoscaler.forecast.metric import FORECAST_METRIC
 from autoscaler.hpa.metric_status import MetricProposal
 from autoscaler.hpa.normalization import Normalization
-from autoscaler.hpa.quantity import format_milli
 from autoscaler.hpa.result import Branch, Decision, ReconcileResult
 from autoscaler.hpa.spec import HorizontalPodAutoscaler, MetricSourceType, MetricSpec
+from metrics_adapter.kube import format_quantity
 
 __all__ = ["explain"]
 
@@ -27,9 +29,9 @@ def _target_text(spec: MetricSpec) -> str:
     if target.average_utilization is not None and target.average_value_milli is None:
         return f"target {target.average_utilization}% of request"
     if target.average_value_milli is not None:
-        return f"target average {format_milli(target.average_value_milli)}"
+        return f"target average {format_quantity(Decimal(target.average_value_milli).scaleb(-3))}"
     if target.value_milli is not None:
-        return f"target value {format_milli(target.value_milli)}"
+        return f"target value {format_quantity(Decimal(target.value_milli).scaleb(-3))}"
     return "no usable target"
 
 
@@ -51,17 +53,15 @@ def _value_text(proposal: MetricProposal, status_replicas: int | None) -> str:
     calc = proposal.calculation
     if calc is None:
         return ""
+    usage = format_quantity(Decimal(calc.usage).scaleb(-3))
     if calc.utilization is not None:
-        return (
-            f"current utilization {calc.utilization}% of request (average {format_milli(calc.usage)} per pod)"
-        )
+        return f"current utilization {calc.utilization}% of request (average {usage} per pod)"
     target = proposal.spec.target
     if proposal.spec.type in (MetricSourceType.OBJECT, MetricSourceType.EXTERNAL):
         if target is not None and target.average_value_milli is not None:
-            per_replica = format_milli(calc.usage)
-            return f"current value per replica {per_replica} (against status.replicas {status_replicas})"
-        return f"current value {format_milli(calc.usage)}"
-    return f"current average {format_milli(calc.usage)} per pod"
+            return f"current value per replica {usage} (against status.replicas {status_replicas})"
+        return f"current value {usage}"
+    return f"current average {usage} per pod"
 
 
 def _metric_lines(proposal: MetricProposal, status_replicas: int | None) -> list[str]:

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
 
-from autoscaler.hpa.quantity import QuantityError, milli_value, parse_quantity
+from metrics_adapter.kube import QuantityError, milli_value, parse_quantity
 
 __all__ = [
     "InputError",
@@ -65,11 +65,13 @@ def _quantity_text(value: Any) -> str:
         value = repr(value) if isinstance(value, float) else str(value)
     if not isinstance(value, str):
         raise ValueError("a quantity must be a string or a number")
+    # Quantity.UnmarshalJSON trims surrounding space before ParseQuantity.
+    text = value.strip()
     try:
-        parse_quantity(value)
+        parse_quantity(text)
     except QuantityError as exc:
         raise ValueError(str(exc)) from exc
-    return value.strip()
+    return text
 
 
 QuantityText = Annotated[str, BeforeValidator(_quantity_text)]

@@ -15,7 +15,6 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
 
-from autoscaler.hpa.quantity import approximate_float
 from autoscaler.hpa.selector import LabelSelector, Requirement
 from autoscaler.hpa.spec import (
     Behavior,
@@ -31,6 +30,7 @@ from autoscaler.hpa.spec import (
     SelectPolicy,
 )
 from autoscaler.hpa.wire_common import InputError, QuantityText, WireModel, quantity_milli
+from metrics_adapter.kube import approximate_float
 
 __all__ = ["HorizontalPodAutoscalerModel", "LabelSelectorModel", "to_hpa", "to_label_selector"]
 

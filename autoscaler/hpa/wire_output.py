@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from autoscaler.hpa.metric_status import MetricProposal, MetricStatus, MetricValueStatus
-from autoscaler.hpa.quantity import format_milli
 from autoscaler.hpa.result import ReconcileResult
 from autoscaler.hpa.selector import LabelSelector
 from autoscaler.hpa.spec import Condition, CrossVersionObjectReference, MetricSourceType
 from autoscaler.hpa.state import HPAState
+from metrics_adapter.kube import format_quantity
 
 __all__ = ["format_time", "render_result", "render_state"]
 
@@ -53,9 +54,9 @@ def _selector(selector: LabelSelector) -> dict[str, Any]:
 def _current(current: MetricValueStatus) -> dict[str, Any]:
     rendered: dict[str, Any] = {}
     if current.value_milli is not None:
-        rendered["value"] = format_milli(current.value_milli)
+        rendered["value"] = format_quantity(Decimal(current.value_milli).scaleb(-3))
     if current.average_value_milli is not None:
-        rendered["averageValue"] = format_milli(current.average_value_milli)
+        rendered["averageValue"] = format_quantity(Decimal(current.average_value_milli).scaleb(-3))
     if current.average_utilization is not None:
         rendered["averageUtilization"] = current.average_utilization
     return rendered

@@ -44,7 +44,7 @@ from metrics_adapter.kube.external_metrics import (
     ExternalMetricValueWire,
     to_external,
 )
-from metrics_adapter.kube.quantity import format_quantity, milli_value, parse_quantity
+from metrics_adapter.kube.quantity import approximate_float, format_quantity, milli_value, parse_quantity
 from metrics_adapter.kube.request_paths import (
     ALL_OBJECTS,
     CustomMetricRequest,
@@ -119,6 +119,7 @@ __all__ = [
     "StatusReason",
     "WireModel",
     "accepts_only_aggregated_discovery",
+    "approximate_float",
     "build_api_group",
     "build_api_group_list",
     "build_custom_metrics_resource_list",

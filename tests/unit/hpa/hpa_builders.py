@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from autoscaler.hpa.config import ControllerConfig, FeatureGates
 from autoscaler.hpa.objects import ContainerSpec, Pod, PodCondition, Scale
 from autoscaler.hpa.pods import GO_ZERO_TIME
-from autoscaler.hpa.quantity import milli_value, parse_quantity
 from autoscaler.hpa.reader import PodMetric
 from autoscaler.hpa.reconcile import reconcile
 from autoscaler.hpa.result import ReconcileResult
@@ -38,6 +37,7 @@ from autoscaler.hpa.static_reader import (
     PodMetricsItem,
     StaticMetricsReader,
 )
+from metrics_adapter.kube import milli_value, parse_quantity
 
 NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)
 HOT = NOW - timedelta(minutes=1)  # inside upstream's 2-minute test CPU initialisation period
