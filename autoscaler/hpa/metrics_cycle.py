@@ -24,9 +24,9 @@ from autoscaler.hpa.metric_status import MetricProposal
 from autoscaler.hpa.objects import Pod, Scale
 from autoscaler.hpa.proposals import MetricContext, compute_proposal
 from autoscaler.hpa.reader import MetricsReader
-from autoscaler.hpa.selector import Selector, SelectorError, parse_selector
 from autoscaler.hpa.spec import HorizontalPodAutoscaler
 from autoscaler.hpa.tolerance import Tolerances
+from metrics_adapter.kube import LabelSelector, SelectorError, parse_selector
 
 __all__ = ["MetricsOutcome", "compute_metrics"]
 
@@ -42,7 +42,7 @@ class MetricsOutcome:
     error: str | None = None
 
 
-def _selected_pods(pods: Sequence[Pod], hpa: HorizontalPodAutoscaler, selector: Selector) -> list[Pod]:
+def _selected_pods(pods: Sequence[Pod], hpa: HorizontalPodAutoscaler, selector: LabelSelector) -> list[Pod]:
     return [
         pod
         for pod in pods

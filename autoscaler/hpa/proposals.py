@@ -27,9 +27,9 @@ from autoscaler.hpa.object_replicas import (
 from autoscaler.hpa.objects import Pod
 from autoscaler.hpa.pod_replicas import average_value_replicas, utilization_replicas
 from autoscaler.hpa.reader import MetricFetchError, MetricsReader
-from autoscaler.hpa.selector import Selector, go_string
 from autoscaler.hpa.spec import Condition, CrossVersionObjectReference, MetricSourceType, MetricSpec
 from autoscaler.hpa.tolerance import Tolerances
+from metrics_adapter.kube import LabelSelector, go_string
 
 __all__ = ["MetricContext", "compute_proposal"]
 
@@ -41,7 +41,7 @@ class MetricContext:
     namespace: str
     current_replicas: int
     status_replicas: int
-    selector: Selector
+    selector: LabelSelector
     pods: Sequence[Pod]
     reader: MetricsReader
     tolerances: Tolerances

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from autoscaler.hpa.selector import LabelSelector, Selector
 from autoscaler.hpa.spec import CrossVersionObjectReference
+from metrics_adapter.kube import LabelSelector
 
 __all__ = ["MetricFetchError", "MetricsReader", "PodMetric"]
 
@@ -37,13 +37,18 @@ class PodMetric:
 
 class MetricsReader(Protocol):
     def resource_metrics(
-        self, resource: str, *, namespace: str, selector: Selector, container: str | None
+        self, resource: str, *, namespace: str, selector: LabelSelector, container: str | None
     ) -> dict[str, PodMetric]:
         """Per-pod usage of ``resource`` (summed over containers, or one ``container``), by pod name."""
         ...
 
     def pods_metric(
-        self, metric_name: str, *, namespace: str, selector: Selector, metric_selector: LabelSelector | None
+        self,
+        metric_name: str,
+        *,
+        namespace: str,
+        selector: LabelSelector,
+        metric_selector: LabelSelector | None,
     ) -> dict[str, PodMetric]:
         """Per-pod values of a custom metric describing pods, by pod name."""
         ...

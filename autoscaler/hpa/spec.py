@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from autoscaler.hpa.selector import LabelSelector
+from metrics_adapter.kube import LabelSelector
 
 __all__ = [
     "Behavior",

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from autoscaler.hpa.reader import MetricFetchError, PodMetric
-from autoscaler.hpa.selector import LabelSelector, Selector
 from autoscaler.hpa.spec import CrossVersionObjectReference
+from metrics_adapter.kube import LabelSelector
 
 __all__ = [
     "ContainerUsage",
@@ -103,7 +103,7 @@ class StaticMetricsReader:
                 raise MetricFetchError(f"unable to fetch metrics from {api} API: {failure.message}")
 
     def resource_metrics(
-        self, resource: str, *, namespace: str, selector: Selector, container: str | None
+        self, resource: str, *, namespace: str, selector: LabelSelector, container: str | None
     ) -> dict[str, PodMetric]:
         self._fail_if_configured(
             "Resource" if container is None else "ContainerResource", resource, "resource metrics"
@@ -133,7 +133,12 @@ class StaticMetricsReader:
         return sum(c.usage[resource] for c in item.containers)
 
     def pods_metric(
-        self, metric_name: str, *, namespace: str, selector: Selector, metric_selector: LabelSelector | None
+        self,
+        metric_name: str,
+        *,
+        namespace: str,
+        selector: LabelSelector,
+        metric_selector: LabelSelector | None,
     ) -> dict[str, PodMetric]:
         self._fail_if_configured("Pods", metric_name, "custom metrics")
         items = [

@@ -15,7 +15,6 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
 
-from autoscaler.hpa.selector import LabelSelector, Requirement
 from autoscaler.hpa.spec import (
     Behavior,
     Condition,
@@ -30,7 +29,13 @@ from autoscaler.hpa.spec import (
     SelectPolicy,
 )
 from autoscaler.hpa.wire_common import InputError, QuantityText, WireModel, quantity_milli
-from metrics_adapter.kube import approximate_float
+from metrics_adapter.kube import (
+    LabelSelector,
+    LabelSelectorWire,
+    SelectorError,
+    approximate_float,
+    label_selector_from_wire,
+)
 
 __all__ = ["HorizontalPodAutoscalerModel", "LabelSelectorModel", "to_hpa", "to_label_selector"]
 
@@ -152,16 +157,14 @@ class HorizontalPodAutoscalerModel(WireModel):
     status: HPAStatusModel | None = None
 
 
-def to_label_selector(model: LabelSelectorModel | None) -> LabelSelector | None:
+def to_label_selector(model: LabelSelectorModel | None, path: str = "selector") -> LabelSelector | None:
+    """``metav1.LabelSelectorAsSelector`` of a metric selector; invalid labels name ``path``."""
     if model is None:
         return None
-    return LabelSelector(
-        match_labels=tuple(sorted((model.match_labels or {}).items())),
-        match_expressions=tuple(
-            Requirement(req.key, req.operator, tuple(req.values or ()))
-            for req in model.match_expressions or ()
-        ),
-    )
+    try:
+        return label_selector_from_wire(LabelSelectorWire.model_validate(model.model_dump()))
+    except SelectorError as exc:
+        raise InputError(path, str(exc)) from exc
 
 
 def _target(model: MetricTargetModel) -> MetricTarget:
@@ -210,7 +213,7 @@ def _metric(model: MetricSpecModel, path: str) -> MetricSpec:
             target=target,
             container=member.container,
         )
-    selector = to_label_selector(member.metric.selector)
+    selector = to_label_selector(member.metric.selector, f"{member_path}.metric.selector")
     if isinstance(member, PodsSourceModel):
         if target.average_value_milli is None:
             raise InputError(f"{member_path}.target.averageValue", "must be set for a Pods metric")

@@ -18,10 +18,9 @@ from typing import Any
 
 from autoscaler.hpa.metric_status import MetricProposal, MetricStatus, MetricValueStatus
 from autoscaler.hpa.result import ReconcileResult
-from autoscaler.hpa.selector import LabelSelector
 from autoscaler.hpa.spec import Condition, CrossVersionObjectReference, MetricSourceType
 from autoscaler.hpa.state import HPAState
-from metrics_adapter.kube import format_quantity
+from metrics_adapter.kube import LabelSelector, format_quantity, label_selector_to_wire
 
 __all__ = ["format_time", "render_result", "render_state"]
 
@@ -40,15 +39,8 @@ def _ratio(value: float | None) -> float | str | None:
 
 
 def _selector(selector: LabelSelector) -> dict[str, Any]:
-    rendered: dict[str, Any] = {}
-    if selector.match_labels:
-        rendered["matchLabels"] = dict(selector.match_labels)
-    if selector.match_expressions:
-        rendered["matchExpressions"] = [
-            {"key": r.key, "operator": r.operator, **({"values": list(r.values)} if r.values else {})}
-            for r in selector.match_expressions
-        ]
-    return rendered
+    wire = label_selector_to_wire(selector)
+    return wire.to_wire() if wire is not None else {}
 
 
 def _current(current: MetricValueStatus) -> dict[str, Any]:

@@ -59,7 +59,7 @@ from metrics_adapter.kube.resources import (
     lookup_resource,
     parse_group_resource,
 )
-from metrics_adapter.kube.selector import LabelSelector, Operator, Requirement
+from metrics_adapter.kube.selector import METAV1_OPERATORS, LabelSelector, Operator, Requirement, go_string
 from metrics_adapter.kube.selector_parser import parse_selector
 from metrics_adapter.kube.status import (
     Status,
@@ -78,7 +78,12 @@ from metrics_adapter.kube.status import (
 )
 from metrics_adapter.kube.timestamps import format_time, parse_time
 from metrics_adapter.kube.values import ExternalMetricValue, MetricValue, ObjectReference
-from metrics_adapter.kube.wire import LabelSelectorWire, WireModel, label_selector_to_wire
+from metrics_adapter.kube.wire import (
+    LabelSelectorWire,
+    WireModel,
+    label_selector_from_wire,
+    label_selector_to_wire,
+)
 
 __all__ = [
     "ALL_OBJECTS",
@@ -87,6 +92,7 @@ __all__ = [
     "EXTERNAL_METRICS_GROUP",
     "EXTERNAL_METRICS_VERSIONS",
     "KNOWN_RESOURCES",
+    "METAV1_OPERATORS",
     "APIGroup",
     "APIGroupList",
     "APIResource",
@@ -126,6 +132,8 @@ __all__ = [
     "build_external_metrics_resource_list",
     "format_quantity",
     "format_time",
+    "go_string",
+    "label_selector_from_wire",
     "label_selector_to_wire",
     "lookup_resource",
     "milli_value",

@@ -8,8 +8,9 @@ that is ``None`` is left out, unless the Go type has no ``omitempty`` and Kubern
 
 Also here: ``ListMeta`` (``metadata: {}``), ``ObjectReference`` (a ``describedObject``),
 ``LabelSelector`` (``metav1.LabelSelector`` with ``matchLabels``/``matchExpressions``) and the
-conversion from a parsed selector (as apimachinery's ``ParseToLabelSelector``, except that
-``!=`` becomes ``NotIn`` of one value instead of an error). Knows nothing of HTTP or metrics.
+conversions from a parsed selector (as apimachinery's ``ParseToLabelSelector``, except that
+``!=`` becomes ``NotIn`` of one value instead of an error) and back (``LabelSelectorAsSelector``).
+Knows nothing of HTTP or metrics.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from pydantic.alias_generators import to_camel
 
 from metrics_adapter.kube.errors import SelectorError
 from metrics_adapter.kube.quantity import parse_quantity
-from metrics_adapter.kube.selector import LabelSelector, Operator
+from metrics_adapter.kube.selector import METAV1_OPERATORS, LabelSelector, Operator, Requirement
 from metrics_adapter.kube.timestamps import parse_time
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "MetricItem",
     "ObjectReferenceWire",
     "WireModel",
+    "label_selector_from_wire",
     "label_selector_to_wire",
 ]
 
@@ -130,12 +132,8 @@ class LabelSelectorWire(WireModel):
     match_expressions: list[LabelSelectorRequirementWire] | None = None
 
 
-_EXPRESSION_OPERATORS = {
-    Operator.IN: "In",
-    Operator.NOT_IN: "NotIn",
-    Operator.NOT_EQUALS: "NotIn",
-    Operator.EXISTS: "Exists",
-    Operator.DOES_NOT_EXIST: "DoesNotExist",
+_OPERATOR_FOR_METAV1 = {
+    name: operator for operator, name in METAV1_OPERATORS.items() if operator != Operator.NOT_EQUALS
 }
 
 
@@ -152,7 +150,7 @@ def label_selector_to_wire(selector: LabelSelector | None) -> LabelSelectorWire 
         if requirement.operator in (Operator.EQUALS, Operator.DOUBLE_EQUALS):
             match_labels[requirement.key] = requirement.values[0]
             continue
-        operator = _EXPRESSION_OPERATORS.get(requirement.operator)
+        operator = METAV1_OPERATORS.get(requirement.operator)
         if operator is None:
             raise SelectorError(f"{str(requirement)!r} isn't supported in label selectors")
         expressions.append(
@@ -161,3 +159,23 @@ def label_selector_to_wire(selector: LabelSelector | None) -> LabelSelectorWire 
             )
         )
     return LabelSelectorWire(match_labels=match_labels or None, match_expressions=expressions or None)
+
+
+def label_selector_from_wire(wire: LabelSelectorWire | None) -> LabelSelector | None:
+    """``metav1.LabelSelectorAsSelector``: ``matchLabels`` as ``=``, expressions by operator name.
+
+    ``None`` stays ``None`` (no selector); ``{}`` is the empty selector. Raises ``SelectorError``
+    for an operator name that is not ``In``, ``NotIn``, ``Exists`` or ``DoesNotExist``, or for an
+    invalid label key or value.
+    """
+    if wire is None:
+        return None
+    requirements = [
+        Requirement(key, Operator.EQUALS, (value,)) for key, value in (wire.match_labels or {}).items()
+    ]
+    for expression in wire.match_expressions or ():
+        operator = _OPERATOR_FOR_METAV1.get(expression.operator)
+        if operator is None:
+            raise SelectorError(f"{expression.operator!r} is not a valid label selector operator")
+        requirements.append(Requirement(expression.key, operator, tuple(expression.values or ())))
+    return LabelSelector(tuple(requirements))

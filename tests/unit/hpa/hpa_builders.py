@@ -18,7 +18,6 @@ from autoscaler.hpa.pods import GO_ZERO_TIME
 from autoscaler.hpa.reader import PodMetric
 from autoscaler.hpa.reconcile import reconcile
 from autoscaler.hpa.result import ReconcileResult
-from autoscaler.hpa.selector import parse_selector
 from autoscaler.hpa.spec import (
     Behavior,
     Condition,
@@ -37,7 +36,7 @@ from autoscaler.hpa.static_reader import (
     PodMetricsItem,
     StaticMetricsReader,
 )
-from metrics_adapter.kube import milli_value, parse_quantity
+from metrics_adapter.kube import milli_value, parse_quantity, parse_selector
 
 NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)
 HOT = NOW - timedelta(minutes=1)  # inside upstream's 2-minute test CPU initialisation period

@@ -1,4 +1,4 @@
-"""Go numeric semantics and label selectors as the HPA reads them."""
+"""Go numeric semantics as the HPA controller computes them."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from autoscaler.hpa.go_numeric import (
     int32_wrap,
     trunc_div,
 )
-from autoscaler.hpa.selector import LabelSelector, Requirement, SelectorError, go_string, parse_selector
 
 
 @pytest.mark.parametrize(
@@ -68,47 +67,3 @@ def test_conversions() -> None:
     assert ceil_to_int32(math.inf) == MIN_INT32
     assert float_to_int64(math.inf) == MIN_INT64
     assert int32_wrap(MAX_INT32 + 1) == MIN_INT32
-
-
-@pytest.mark.parametrize(
-    ("selector", "labels", "matches"),
-    [
-        pytest.param("app=web", {"app": "web"}, True, id="equals"),
-        pytest.param("app==web,tier!=db", {"app": "web", "tier": "db"}, False, id="not-equals"),
-        pytest.param("tier in (a, b)", {"tier": "b"}, True, id="in"),
-        pytest.param("tier notin (a,b)", {}, True, id="notin-absent"),
-        pytest.param("canary", {"canary": ""}, True, id="exists"),
-        pytest.param("!canary", {"canary": "x"}, False, id="does-not-exist"),
-        pytest.param("", {"x": "y"}, True, id="empty-selects-all"),
-        pytest.param(
-            "app.kubernetes.io/name=llm-gateway",
-            {"app.kubernetes.io/name": "llm-gateway"},
-            True,
-            id="prefixed-key",
-        ),
-    ],
-)
-def test_selector_matching(selector: str, labels: dict[str, str], matches: bool) -> None:
-    assert parse_selector(selector).matches(labels) is matches
-
-
-@pytest.mark.parametrize("selector", ["=web", "tier in (a", "a=b,,c=d", "a b"])
-def test_selector_errors(selector: str) -> None:
-    with pytest.raises(SelectorError):
-        parse_selector(selector)
-
-
-def test_selector_empty_value_is_valid() -> None:
-    assert parse_selector("app=").matches({"app": ""})
-
-
-def test_go_string_matches_controller_messages() -> None:
-    selector = LabelSelector(
-        match_labels=(("queue", "inference"),), match_expressions=(Requirement("env", "In", ("a", "b")),)
-    )
-    assert go_string(selector) == (
-        "&LabelSelector{MatchLabels:map[string]string{queue: inference,},"
-        "MatchExpressions:[]LabelSelectorRequirement{"
-        "LabelSelectorRequirement{Key:env,Operator:In,Values:[a b],},},}"
-    )
-    assert go_string(None) == "nil"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from metrics_adapter.kube import LabelSelector, Operator, Requirement, SelectorError, parse_selector
+from metrics_adapter.kube import (
+    LabelSelector,
+    Operator,
+    Requirement,
+    SelectorError,
+    go_string,
+    parse_selector,
+)
 
 
 @pytest.mark.parametrize(
@@ -179,3 +186,47 @@ def test_from_labels_builds_an_equality_selector() -> None:
 def test_selector_error_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="invalid label selector"):
         parse_selector("app=(")
+
+
+@pytest.mark.parametrize(
+    ("selector", "labels", "matches"),
+    [
+        pytest.param("app=web", {"app": "web"}, True, id="equals"),
+        pytest.param("app==web,tier!=db", {"app": "web", "tier": "db"}, False, id="not-equals"),
+        pytest.param("tier in (a, b)", {"tier": "b"}, True, id="in"),
+        pytest.param("tier notin (a,b)", {}, True, id="notin-absent"),
+        pytest.param("canary", {"canary": ""}, True, id="exists"),
+        pytest.param("!canary", {"canary": "x"}, False, id="does-not-exist"),
+        pytest.param("", {"x": "y"}, True, id="empty-selects-all"),
+        pytest.param(
+            "app.kubernetes.io/name=llm-gateway",
+            {"app.kubernetes.io/name": "llm-gateway"},
+            True,
+            id="prefixed-key",
+        ),
+    ],
+)
+def test_scale_selector_matching(selector: str, labels: dict[str, str], matches: bool) -> None:
+    assert parse_selector(selector).matches(labels) is matches
+
+
+@pytest.mark.parametrize("selector", ["=web", "tier in (a", "a=b,,c=d", "a b"])
+def test_scale_selector_errors(selector: str) -> None:
+    with pytest.raises(SelectorError):
+        parse_selector(selector)
+
+
+def test_selector_empty_value_is_valid() -> None:
+    assert parse_selector("app=").matches({"app": ""})
+
+
+def test_go_string_matches_controller_messages() -> None:
+    selector = LabelSelector(
+        (Requirement("queue", Operator.EQUALS, ("inference",)), Requirement("env", Operator.IN, ("a", "b")))
+    )
+    assert go_string(selector) == (
+        "&LabelSelector{MatchLabels:map[string]string{queue: inference,},"
+        "MatchExpressions:[]LabelSelectorRequirement{"
+        "LabelSelectorRequirement{Key:env,Operator:In,Values:[a b],},},}"
+    )
+    assert go_string(None) == "nil"
