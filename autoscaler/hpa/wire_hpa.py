@@ -1,19 +1,17 @@
-"""The HorizontalPodAutoscaler (autoscaling/v2) JSON as ``kubectl get hpa -o json`` prints it.
+"""An autoscaling/v2 HorizontalPodAutoscaler object read into the algorithm's frozen ``spec`` values.
 
-Pydantic models check shapes and the API's ranges (windows 0..3600 s, policy periods 1..1800 s,
-positive policy values and targets, non-empty policy lists, ``minReplicas <= maxReplicas``);
-``to_hpa`` then builds the frozen ``spec`` values, converting quantities to milli-units and
-tolerances to float64 exactly as the controller does. Unknown metric source types pass through so
-that the algorithm reports them as invalid metrics, as the controller would.
+``to_hpa`` takes the ``metrics_adapter.kube.autoscaling`` model (shapes and ranges already
+checked there), checks what spans fields (``minReplicas <= maxReplicas``, a member for each metric
+type, positive targets), takes ``MilliValue()`` of every quantity and ``AsApproximateFloat64()``
+of tolerances exactly as the controller does, and reads metric selectors as
+``LabelSelectorAsSelector`` does. Unknown metric source types pass through so that the algorithm
+reports them as invalid metrics, as the controller would. Every problem is an ``InputError``
+naming the field.
 
 This module knows nothing of the algorithm beyond the ``spec`` values it produces.
 """
 
 from __future__ import annotations
-
-from typing import Annotated, Literal
-
-from pydantic import AwareDatetime, Field
 
 from autoscaler.hpa.spec import (
     Behavior,
@@ -28,150 +26,46 @@ from autoscaler.hpa.spec import (
     ScalingRules,
     SelectPolicy,
 )
-from autoscaler.hpa.wire_common import InputError, QuantityText, WireModel, quantity_milli
+from autoscaler.hpa.wire_common import InputError
 from metrics_adapter.kube import (
     LabelSelector,
     LabelSelectorWire,
     SelectorError,
     approximate_float,
     label_selector_from_wire,
+    milli_value,
+    parse_quantity,
+)
+from metrics_adapter.kube.autoscaling import (
+    ContainerResourceSourceWire,
+    HorizontalPodAutoscalerWire,
+    HPAStatusWire,
+    MetricSpecWire,
+    MetricTargetWire,
+    ObjectSourceWire,
+    PodsSourceWire,
+    ResourceSourceWire,
+    ScalingRulesWire,
 )
 
-__all__ = ["HorizontalPodAutoscalerModel", "LabelSelectorModel", "to_hpa", "to_label_selector"]
+__all__ = ["to_hpa", "to_label_selector"]
 
 
-class ObjectMetaModel(WireModel):
-    name: str = ""
-    namespace: str = "default"
-
-
-class CrossVersionObjectReferenceModel(WireModel):
-    kind: str
-    name: str
-    api_version: str | None = None
-
-
-class LabelSelectorRequirementModel(WireModel):
-    key: str
-    operator: Literal["In", "NotIn", "Exists", "DoesNotExist"]
-    values: list[str] | None = None
-
-
-class LabelSelectorModel(WireModel):
-    match_labels: dict[str, str] | None = None
-    match_expressions: list[LabelSelectorRequirementModel] | None = None
-
-
-class MetricTargetModel(WireModel):
-    type: Literal["Utilization", "Value", "AverageValue"]
-    value: QuantityText | None = None
-    average_value: QuantityText | None = None
-    average_utilization: Annotated[int, Field(gt=0)] | None = None
-
-
-class MetricIdentifierModel(WireModel):
-    name: str
-    selector: LabelSelectorModel | None = None
-
-
-class ResourceSourceModel(WireModel):
-    name: str
-    target: MetricTargetModel
-
-
-class ContainerResourceSourceModel(WireModel):
-    name: str
-    container: str
-    target: MetricTargetModel
-
-
-class PodsSourceModel(WireModel):
-    metric: MetricIdentifierModel
-    target: MetricTargetModel
-
-
-class ObjectSourceModel(WireModel):
-    described_object: CrossVersionObjectReferenceModel
-    metric: MetricIdentifierModel
-    target: MetricTargetModel
-
-
-class ExternalSourceModel(WireModel):
-    metric: MetricIdentifierModel
-    target: MetricTargetModel
-
-
-class MetricSpecModel(WireModel):
-    type: str
-    resource: ResourceSourceModel | None = None
-    container_resource: ContainerResourceSourceModel | None = None
-    pods: PodsSourceModel | None = None
-    object: ObjectSourceModel | None = None
-    external: ExternalSourceModel | None = None
-
-
-class ScalingPolicyModel(WireModel):
-    type: Literal["Pods", "Percent"]
-    value: Annotated[int, Field(gt=0)]
-    period_seconds: Annotated[int, Field(ge=1, le=1800)]
-
-
-class ScalingRulesModel(WireModel):
-    stabilization_window_seconds: Annotated[int, Field(ge=0, le=3600)] | None = None
-    select_policy: Literal["Max", "Min", "Disabled"] | None = None
-    policies: Annotated[list[ScalingPolicyModel], Field(min_length=1)] | None = None
-    tolerance: QuantityText | None = None
-
-
-class BehaviorModel(WireModel):
-    scale_up: ScalingRulesModel | None = None
-    scale_down: ScalingRulesModel | None = None
-
-
-class HPASpecModel(WireModel):
-    scale_target_ref: CrossVersionObjectReferenceModel
-    min_replicas: Annotated[int, Field(ge=0)] | None = None
-    max_replicas: Annotated[int, Field(ge=1)]
-    metrics: list[MetricSpecModel] | None = None
-    behavior: BehaviorModel | None = None
-
-
-class ConditionModel(WireModel):
-    type: str
-    status: str
-    reason: str = ""
-    message: str = ""
-    last_transition_time: AwareDatetime | None = None
-
-
-class HPAStatusModel(WireModel):
-    current_replicas: int | None = None
-    desired_replicas: int | None = None
-    last_scale_time: AwareDatetime | None = None
-    conditions: list[ConditionModel] | None = None
-
-
-class HorizontalPodAutoscalerModel(WireModel):
-    metadata: ObjectMetaModel = Field(default_factory=ObjectMetaModel)
-    spec: HPASpecModel
-    status: HPAStatusModel | None = None
-
-
-def to_label_selector(model: LabelSelectorModel | None, path: str = "selector") -> LabelSelector | None:
+def to_label_selector(model: LabelSelectorWire | None, path: str = "selector") -> LabelSelector | None:
     """``metav1.LabelSelectorAsSelector`` of a metric selector; invalid labels name ``path``."""
-    if model is None:
-        return None
     try:
-        return label_selector_from_wire(LabelSelectorWire.model_validate(model.model_dump()))
+        return label_selector_from_wire(model)
     except SelectorError as exc:
         raise InputError(path, str(exc)) from exc
 
 
-def _target(model: MetricTargetModel) -> MetricTarget:
+def _target(model: MetricTargetWire) -> MetricTarget:
     return MetricTarget(
         type=model.type,
-        value_milli=quantity_milli(model.value) if model.value is not None else None,
-        average_value_milli=quantity_milli(model.average_value) if model.average_value is not None else None,
+        value_milli=milli_value(parse_quantity(model.value)) if model.value is not None else None,
+        average_value_milli=milli_value(parse_quantity(model.average_value))
+        if model.average_value is not None
+        else None,
         average_utilization=model.average_utilization,
     )
 
@@ -182,7 +76,7 @@ def _check_positive(target: MetricTarget, path: str) -> None:
             raise InputError(f"{path}.target.{field_name}", "must be positive")
 
 
-def _metric(model: MetricSpecModel, path: str) -> MetricSpec:
+def _metric(model: MetricSpecWire, path: str) -> MetricSpec:
     member_name = {
         "Resource": "resource",
         "ContainerResource": "containerResource",
@@ -204,9 +98,9 @@ def _metric(model: MetricSpecModel, path: str) -> MetricSpec:
         raise InputError(member_path, f"must be set for a metric of type {model.type}")
     target = _target(member.target)
     _check_positive(target, member_path)
-    if isinstance(member, ResourceSourceModel):
+    if isinstance(member, ResourceSourceWire):
         return MetricSpec(type=MetricSourceType.RESOURCE, name=member.name, target=target)
-    if isinstance(member, ContainerResourceSourceModel):
+    if isinstance(member, ContainerResourceSourceWire):
         return MetricSpec(
             type=MetricSourceType.CONTAINER_RESOURCE,
             name=member.name,
@@ -214,13 +108,13 @@ def _metric(model: MetricSpecModel, path: str) -> MetricSpec:
             container=member.container,
         )
     selector = to_label_selector(member.metric.selector, f"{member_path}.metric.selector")
-    if isinstance(member, PodsSourceModel):
+    if isinstance(member, PodsSourceWire):
         if target.average_value_milli is None:
             raise InputError(f"{member_path}.target.averageValue", "must be set for a Pods metric")
         return MetricSpec(
             type=MetricSourceType.PODS, name=member.metric.name, target=target, metric_selector=selector
         )
-    if isinstance(member, ObjectSourceModel):
+    if isinstance(member, ObjectSourceWire):
         ref = member.described_object
         return MetricSpec(
             type=MetricSourceType.OBJECT,
@@ -234,7 +128,7 @@ def _metric(model: MetricSpecModel, path: str) -> MetricSpec:
     )
 
 
-def _rules(model: ScalingRulesModel | None, path: str) -> ScalingRules | None:
+def _rules(model: ScalingRulesWire | None, path: str) -> ScalingRules | None:
     if model is None:
         return None
     tolerance = approximate_float(model.tolerance) if model.tolerance is not None else None
@@ -251,7 +145,7 @@ def _rules(model: ScalingRulesModel | None, path: str) -> ScalingRules | None:
     )
 
 
-def to_hpa(model: HorizontalPodAutoscalerModel, *, path: str = "hpa") -> HorizontalPodAutoscaler:
+def to_hpa(model: HorizontalPodAutoscalerWire, *, path: str = "hpa") -> HorizontalPodAutoscaler:
     spec = model.spec
     if spec.min_replicas is not None and spec.min_replicas > spec.max_replicas:
         raise InputError(f"{path}.spec.minReplicas", "must be less than or equal to maxReplicas")
@@ -262,7 +156,7 @@ def to_hpa(model: HorizontalPodAutoscalerModel, *, path: str = "hpa") -> Horizon
             scale_up=_rules(spec.behavior.scale_up, f"{path}.spec.behavior.scaleUp"),
             scale_down=_rules(spec.behavior.scale_down, f"{path}.spec.behavior.scaleDown"),
         )
-    status = model.status or HPAStatusModel()
+    status = model.status or HPAStatusWire()
     ref = spec.scale_target_ref
     return HorizontalPodAutoscaler(
         name=model.metadata.name,

@@ -31,19 +31,23 @@ from autoscaler.hpa.objects import Pod, Scale
 from autoscaler.hpa.spec import HorizontalPodAutoscaler
 from autoscaler.hpa.state import HPAState, Recommendation, ScaleEvent
 from autoscaler.hpa.static_reader import FailingMetric, StaticMetricsReader
-from autoscaler.hpa.wire_common import InputError, WireModel, format_validation_error
-from autoscaler.hpa.wire_hpa import HorizontalPodAutoscalerModel, to_hpa
+from autoscaler.hpa.wire_common import InputError, format_validation_error
+from autoscaler.hpa.wire_hpa import to_hpa
 from autoscaler.hpa.wire_objects import (
-    ExternalMetricValueListModel,
-    MetricValueListModel,
-    PodListModel,
-    PodMetricsListModel,
-    ScaleModel,
     to_custom_values,
     to_external_values,
     to_pod_metrics,
     to_pods,
     to_scale,
+)
+from metrics_adapter.kube import WireModel
+from metrics_adapter.kube.autoscaling import (
+    ExternalMetricValueListWire,
+    HorizontalPodAutoscalerWire,
+    MetricValueListWire,
+    PodListWire,
+    PodMetricsListWire,
+    ScaleWire,
 )
 
 __all__ = ["StepInput", "StepInputModel", "parse_step_input"]
@@ -98,12 +102,12 @@ class StepInputModel(WireModel):
 
     now: AwareDatetime
     controller: ControllerModel | None = None
-    hpa: HorizontalPodAutoscalerModel
-    scale: ScaleModel | None
-    pods: PodListModel | None = None
-    pod_metrics: PodMetricsListModel | None = None
-    custom_metrics: dict[str, MetricValueListModel] | None = None
-    external_metrics: dict[str, ExternalMetricValueListModel] | None = None
+    hpa: HorizontalPodAutoscalerWire
+    scale: ScaleWire | None
+    pods: PodListWire | None = None
+    pod_metrics: PodMetricsListWire | None = None
+    custom_metrics: dict[str, MetricValueListWire] | None = None
+    external_metrics: dict[str, ExternalMetricValueListWire] | None = None
     failing_metrics: list[FailingMetricModel] | None = None
     state: StateModel | None = None
 

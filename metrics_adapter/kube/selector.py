@@ -21,11 +21,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 from metrics_adapter.kube.errors import SelectorError
 from metrics_adapter.kube.labels import label_key_errors, label_value_errors
 
-__all__ = ["METAV1_OPERATORS", "LabelSelector", "Operator", "Requirement", "go_string"]
+__all__ = ["METAV1_OPERATORS", "LabelSelector", "Metav1Operator", "Operator", "Requirement", "go_string"]
 
 
 class Operator(StrEnum):
@@ -56,7 +57,8 @@ _INFIX = {
 }
 # metav1.LabelSelectorOperator names of the operators a matchExpressions entry can carry
 # (``!=`` is written as NotIn of one value).
-METAV1_OPERATORS: dict[Operator, str] = {
+Metav1Operator = Literal["In", "NotIn", "Exists", "DoesNotExist"]
+METAV1_OPERATORS: dict[Operator, Metav1Operator] = {
     Operator.IN: "In",
     Operator.NOT_IN: "NotIn",
     Operator.NOT_EQUALS: "NotIn",

@@ -30,7 +30,13 @@ from pydantic.alias_generators import to_camel
 
 from metrics_adapter.kube.errors import SelectorError
 from metrics_adapter.kube.quantity import parse_quantity
-from metrics_adapter.kube.selector import METAV1_OPERATORS, LabelSelector, Operator, Requirement
+from metrics_adapter.kube.selector import (
+    METAV1_OPERATORS,
+    LabelSelector,
+    Metav1Operator,
+    Operator,
+    Requirement,
+)
 from metrics_adapter.kube.timestamps import parse_time
 
 __all__ = [
@@ -121,7 +127,7 @@ class ObjectReferenceWire(WireModel):
 
 class LabelSelectorRequirementWire(WireModel):
     key: str
-    operator: str
+    operator: Metav1Operator
     values: list[str] | None = None
 
 
@@ -165,8 +171,7 @@ def label_selector_from_wire(wire: LabelSelectorWire | None) -> LabelSelector | 
     """``metav1.LabelSelectorAsSelector``: ``matchLabels`` as ``=``, expressions by operator name.
 
     ``None`` stays ``None`` (no selector); ``{}`` is the empty selector. Raises ``SelectorError``
-    for an operator name that is not ``In``, ``NotIn``, ``Exists`` or ``DoesNotExist``, or for an
-    invalid label key or value.
+    for an invalid label key or value, or values that do not fit the operator.
     """
     if wire is None:
         return None
@@ -174,8 +179,6 @@ def label_selector_from_wire(wire: LabelSelectorWire | None) -> LabelSelector | 
         Requirement(key, Operator.EQUALS, (value,)) for key, value in (wire.match_labels or {}).items()
     ]
     for expression in wire.match_expressions or ():
-        operator = _OPERATOR_FOR_METAV1.get(expression.operator)
-        if operator is None:
-            raise SelectorError(f"{expression.operator!r} is not a valid label selector operator")
+        operator = _OPERATOR_FOR_METAV1[expression.operator]
         requirements.append(Requirement(expression.key, operator, tuple(expression.values or ())))
     return LabelSelector(tuple(requirements))
