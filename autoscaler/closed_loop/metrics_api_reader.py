@@ -18,13 +18,13 @@ from typing import Any
 
 import httpx
 
-from autoscaler.hpa.spec import HorizontalPodAutoscaler, MetricSpec
-from autoscaler.hpa.static_reader import (
+from autoscaler.hpa.metrics.static_reader import (
     CustomMetricValue,
     ExternalMetricValue,
     FailingMetric,
     StaticMetricsReader,
 )
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler, MetricSpec
 from metrics_adapter.kube import lookup_resource, milli_value, parse_quantity, parse_time
 
 CUSTOM = "/apis/custom.metrics.k8s.io/v1beta2"

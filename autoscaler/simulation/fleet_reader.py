@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from autoscaler.hpa import MetricFetchError, Pod, PodCondition, PodMetric, Scale
-from autoscaler.hpa.spec import CrossVersionObjectReference
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import CrossVersionObjectReference
 from autoscaler.sandbox import Fleet, UnknownDeploymentError
 from autoscaler.simulation.sandbox_metrics import sandbox_metric
 from autoscaler.simulation.truth_window import TruthWindow

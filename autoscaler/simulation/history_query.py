@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from autoscaler.hpa.spec import HorizontalPodAutoscaler, MetricSourceType
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler, MetricSourceType
 from autoscaler.simulation.replay_spec import ReplayKind, UnsupportedReplayError, replay_kind, single_metric
 from metrics_adapter.catalogue import (
     PART_LABEL,

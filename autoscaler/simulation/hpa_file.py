@@ -15,8 +15,8 @@ import yaml
 from pydantic import ValidationError
 
 from autoscaler.hpa import HorizontalPodAutoscaler, InputError
-from autoscaler.hpa.wire_common import format_validation_error
-from autoscaler.hpa.wire_hpa import to_hpa
+from autoscaler.hpa.step.errors import format_validation_error
+from autoscaler.hpa.step.hpa_from_wire import to_hpa
 from metrics_adapter.kube.autoscaling import HorizontalPodAutoscalerWire
 
 __all__ = ["HpaFileError", "load_hpa_file", "parse_hpa_documents"]

@@ -26,7 +26,7 @@ import yaml
 from pydantic import ValidationError
 
 from autoscaler.forecast import FORECAST_METRIC, horizon_label
-from autoscaler.hpa.wire_common import format_validation_error
+from autoscaler.hpa.step.errors import format_validation_error
 from autoscaler.simulation.autoscaling_config import AutoscalingConfig, BehaviorModel, WorkloadModel
 from metrics_adapter.catalogue import Api, Catalogue, MetricDefinition
 from metrics_adapter.kube import GroupResource, format_quantity

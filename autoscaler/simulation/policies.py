@@ -34,7 +34,7 @@ import pandas as pd
 
 from autoscaler.forecast import FORECAST_METRIC, horizon_label
 from autoscaler.hpa import HorizontalPodAutoscaler
-from autoscaler.hpa.spec import MetricSourceType, MetricSpec, MetricTarget
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import MetricSourceType, MetricSpec, MetricTarget
 from autoscaler.sandbox import Fleet, Scenario
 from autoscaler.simulation.closed_loop import SimulationSettings, simulate
 from autoscaler.simulation.fleet_reader import FleetMetricsReader

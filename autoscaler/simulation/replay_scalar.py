@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from autoscaler.hpa import ControllerConfig, MetricFetchError, Pod, PodCondition, PodMetric, Scale, reconcile
-from autoscaler.hpa.spec import CrossVersionObjectReference, HorizontalPodAutoscaler
-from autoscaler.hpa.state import HPAState
+from autoscaler.hpa.behavior.state import HPAState
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import CrossVersionObjectReference, HorizontalPodAutoscaler
 from autoscaler.simulation.replay_spec import MISSING, IntArray, ReplayKind, per_pod_milli
 from metrics_adapter.kube import LabelSelector
 

@@ -24,13 +24,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from autoscaler.hpa.calculation import Calculation, CalculationError, PodGroups
-from autoscaler.hpa.config import ControllerConfig
 from autoscaler.hpa.go_numeric import ceil_to_int32, fdiv, int32_wrap, int64_wrap, trunc_div
-from autoscaler.hpa.objects import Pod
-from autoscaler.hpa.pods import calculate_requests, group_pods
-from autoscaler.hpa.reader import PodMetric
-from autoscaler.hpa.tolerance import Tolerances
+from autoscaler.hpa.metrics.calculation import Calculation, CalculationError, PodGroups
+from autoscaler.hpa.metrics.pods import calculate_requests, group_pods
+from autoscaler.hpa.metrics.reader import PodMetric
+from autoscaler.hpa.metrics.tolerance import Tolerances
+from autoscaler.hpa.spec.config import ControllerConfig
+from autoscaler.hpa.spec.objects import Pod
 
 __all__ = ["average_value_replicas", "utilization_replicas"]
 

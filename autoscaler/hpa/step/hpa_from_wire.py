@@ -13,7 +13,7 @@ This module knows nothing of the algorithm beyond the ``spec`` values it produce
 
 from __future__ import annotations
 
-from autoscaler.hpa.spec import (
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import (
     Behavior,
     Condition,
     CrossVersionObjectReference,
@@ -26,7 +26,7 @@ from autoscaler.hpa.spec import (
     ScalingRules,
     SelectPolicy,
 )
-from autoscaler.hpa.wire_common import InputError
+from autoscaler.hpa.step.errors import InputError
 from metrics_adapter.kube import (
     LabelSelector,
     LabelSelectorWire,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from autoscaler.hpa.spec import Condition
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import Condition
 
 __all__ = ["Conditions"]
 

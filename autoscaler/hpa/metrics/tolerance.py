@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autoscaler.hpa.config import ControllerConfig
-from autoscaler.hpa.spec import HorizontalPodAutoscaler
+from autoscaler.hpa.spec.config import ControllerConfig
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler
 
 __all__ = ["Tolerances", "tolerances_for"]
 

@@ -15,20 +15,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from autoscaler.hpa.calculation import Calculation, CalculationError
-from autoscaler.hpa.config import ControllerConfig
-from autoscaler.hpa.metric_status import MetricProposal, MetricStatus, MetricValueStatus
-from autoscaler.hpa.object_replicas import (
+from autoscaler.hpa.metrics.calculation import Calculation, CalculationError
+from autoscaler.hpa.metrics.metric_status import MetricProposal, MetricStatus, MetricValueStatus
+from autoscaler.hpa.metrics.object_replicas import (
     per_pod_replicas,
     sum_external_for_average,
     sum_external_for_value,
     value_replicas,
 )
-from autoscaler.hpa.objects import Pod
-from autoscaler.hpa.pod_replicas import average_value_replicas, utilization_replicas
-from autoscaler.hpa.reader import MetricFetchError, MetricsReader
-from autoscaler.hpa.spec import Condition, CrossVersionObjectReference, MetricSourceType, MetricSpec
-from autoscaler.hpa.tolerance import Tolerances
+from autoscaler.hpa.metrics.pod_replicas import average_value_replicas, utilization_replicas
+from autoscaler.hpa.metrics.reader import MetricFetchError, MetricsReader
+from autoscaler.hpa.metrics.tolerance import Tolerances
+from autoscaler.hpa.spec.config import ControllerConfig
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import (
+    Condition,
+    CrossVersionObjectReference,
+    MetricSourceType,
+    MetricSpec,
+)
+from autoscaler.hpa.spec.objects import Pod
 from metrics_adapter.kube import LabelSelector, go_string
 
 __all__ = ["MetricContext", "compute_proposal"]

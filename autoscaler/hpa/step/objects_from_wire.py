@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from autoscaler.hpa.objects import ContainerSpec, Pod, PodCondition, Scale
-from autoscaler.hpa.static_reader import (
+from autoscaler.hpa.metrics.static_reader import (
     ContainerUsage,
     CustomMetricValue,
     ExternalMetricValue,
     PodMetricsItem,
 )
+from autoscaler.hpa.spec.objects import ContainerSpec, Pod, PodCondition, Scale
 from metrics_adapter.kube import milli_value, parse_quantity
 from metrics_adapter.kube.autoscaling import (
     ContainerWire,

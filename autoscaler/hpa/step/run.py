@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from autoscaler.hpa.explain import explain
 from autoscaler.hpa.reconcile import reconcile
-from autoscaler.hpa.result import ReconcileResult
-from autoscaler.hpa.wire_input import StepInput, parse_step_input
-from autoscaler.hpa.wire_output import render_result
+from autoscaler.hpa.status.explain import explain
+from autoscaler.hpa.status.result import ReconcileResult
+from autoscaler.hpa.step.document import StepInput, parse_step_input
+from autoscaler.hpa.step.render import render_result
 
 __all__ = ["StepOutcome", "explain_step", "run_step", "step_document"]
 

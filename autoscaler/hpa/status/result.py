@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from autoscaler.hpa.metric_status import MetricProposal, MetricStatus
-from autoscaler.hpa.normalization import Normalization
-from autoscaler.hpa.spec import Condition
-from autoscaler.hpa.state import HPAState
-from autoscaler.hpa.tolerance import Tolerances
+from autoscaler.hpa.behavior.normalization import Normalization
+from autoscaler.hpa.behavior.state import HPAState
+from autoscaler.hpa.metrics.metric_status import MetricProposal, MetricStatus
+from autoscaler.hpa.metrics.tolerance import Tolerances
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import Condition
 
 __all__ = ["Branch", "Decision", "ReconcileResult"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from autoscaler.hpa.state import Recommendation
+from autoscaler.hpa.behavior.state import Recommendation
 
 __all__ = ["stabilize_legacy", "stabilize_with_behavior"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autoscaler.hpa.calculation import Calculation
-from autoscaler.hpa.spec import Condition, CrossVersionObjectReference, MetricSpec
+from autoscaler.hpa.metrics.calculation import Calculation
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import Condition, CrossVersionObjectReference, MetricSpec
 
 __all__ = ["MetricProposal", "MetricStatus", "MetricValueStatus"]
 

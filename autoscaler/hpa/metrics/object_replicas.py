@@ -17,10 +17,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from autoscaler.hpa.calculation import Calculation, CalculationError, PodGroups
 from autoscaler.hpa.go_numeric import MAX_INT32, MAX_INT64, ceil_to_int32, fdiv, float_to_int64, int64_wrap
-from autoscaler.hpa.objects import Pod
-from autoscaler.hpa.tolerance import Tolerances
+from autoscaler.hpa.metrics.calculation import Calculation, CalculationError, PodGroups
+from autoscaler.hpa.metrics.tolerance import Tolerances
+from autoscaler.hpa.spec.objects import Pod
 
 __all__ = [
     "per_pod_replicas",

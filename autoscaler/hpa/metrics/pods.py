@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
-from autoscaler.hpa.calculation import CalculationError, PodGroups
-from autoscaler.hpa.objects import ContainerSpec, Pod
-from autoscaler.hpa.reader import PodMetric
+from autoscaler.hpa.metrics.calculation import CalculationError, PodGroups
+from autoscaler.hpa.metrics.reader import PodMetric
+from autoscaler.hpa.spec.objects import ContainerSpec, Pod
 
 __all__ = ["GO_ZERO_TIME", "calculate_requests", "group_pods"]
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from autoscaler.hpa.spec import CrossVersionObjectReference
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import CrossVersionObjectReference
 from metrics_adapter.kube import LabelSelector
 
 __all__ = ["MetricFetchError", "MetricsReader", "PodMetric"]

@@ -13,10 +13,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from autoscaler.forecast.metric import FORECAST_METRIC
-from autoscaler.hpa.metric_status import MetricProposal
-from autoscaler.hpa.normalization import Normalization
-from autoscaler.hpa.result import Branch, Decision, ReconcileResult
-from autoscaler.hpa.spec import HorizontalPodAutoscaler, MetricSourceType, MetricSpec
+from autoscaler.hpa.behavior.normalization import Normalization
+from autoscaler.hpa.metrics.metric_status import MetricProposal
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import (
+    HorizontalPodAutoscaler,
+    MetricSourceType,
+    MetricSpec,
+)
+from autoscaler.hpa.status.result import Branch, Decision, ReconcileResult
 from metrics_adapter.kube import format_quantity
 
 __all__ = ["explain"]

@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from autoscaler.hpa.reader import MetricFetchError, PodMetric
-from autoscaler.hpa.spec import CrossVersionObjectReference
+from autoscaler.hpa.metrics.reader import MetricFetchError, PodMetric
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import CrossVersionObjectReference
 from metrics_adapter.kube import LabelSelector
 
 __all__ = [

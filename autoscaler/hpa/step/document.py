@@ -26,14 +26,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, ValidationError
 
-from autoscaler.hpa.config import ControllerConfig, FeatureGates
-from autoscaler.hpa.objects import Pod, Scale
-from autoscaler.hpa.spec import HorizontalPodAutoscaler
-from autoscaler.hpa.state import HPAState, Recommendation, ScaleEvent
-from autoscaler.hpa.static_reader import FailingMetric, StaticMetricsReader
-from autoscaler.hpa.wire_common import InputError, format_validation_error
-from autoscaler.hpa.wire_hpa import to_hpa
-from autoscaler.hpa.wire_objects import (
+from autoscaler.hpa.behavior.state import HPAState, Recommendation, ScaleEvent
+from autoscaler.hpa.metrics.static_reader import FailingMetric, StaticMetricsReader
+from autoscaler.hpa.spec.config import ControllerConfig, FeatureGates
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler
+from autoscaler.hpa.spec.objects import Pod, Scale
+from autoscaler.hpa.step.errors import InputError, format_validation_error
+from autoscaler.hpa.step.hpa_from_wire import to_hpa
+from autoscaler.hpa.step.objects_from_wire import (
     to_custom_values,
     to_external_values,
     to_pod_metrics,

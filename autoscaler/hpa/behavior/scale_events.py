@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from autoscaler.hpa.defaults import DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, default_rules
+from autoscaler.hpa.behavior.state import HPAState, ScaleEvent
 from autoscaler.hpa.go_numeric import MAX_INT32, MIN_INT32, ceil_to_int32, float_to_int32, int32_wrap
-from autoscaler.hpa.spec import Behavior, ScalingRules, SelectPolicy
-from autoscaler.hpa.state import HPAState, ScaleEvent
+from autoscaler.hpa.spec.defaults import DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, default_rules
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import Behavior, ScalingRules, SelectPolicy
 
 __all__ = ["period_start", "scale_down_limit", "scale_up_limit", "store_scale_event"]
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from autoscaler.hpa.defaults import DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, default_rules
+from autoscaler.hpa.behavior.scale_events import scale_down_limit, scale_up_limit
+from autoscaler.hpa.behavior.stabilization import stabilize_legacy, stabilize_with_behavior
+from autoscaler.hpa.behavior.state import HPAState
 from autoscaler.hpa.go_numeric import float_to_int32
-from autoscaler.hpa.scale_events import scale_down_limit, scale_up_limit
-from autoscaler.hpa.spec import Behavior
-from autoscaler.hpa.stabilization import stabilize_legacy, stabilize_with_behavior
-from autoscaler.hpa.state import HPAState
+from autoscaler.hpa.spec.defaults import DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, default_rules
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import Behavior
 
 __all__ = ["Normalization", "normalize_legacy", "normalize_with_behavior"]
 

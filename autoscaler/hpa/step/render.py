@@ -16,10 +16,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from autoscaler.hpa.metric_status import MetricProposal, MetricStatus, MetricValueStatus
-from autoscaler.hpa.result import ReconcileResult
-from autoscaler.hpa.spec import Condition, CrossVersionObjectReference, MetricSourceType
-from autoscaler.hpa.state import HPAState
+from autoscaler.hpa.behavior.state import HPAState
+from autoscaler.hpa.metrics.metric_status import MetricProposal, MetricStatus, MetricValueStatus
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import (
+    Condition,
+    CrossVersionObjectReference,
+    MetricSourceType,
+)
+from autoscaler.hpa.status.result import ReconcileResult
 from metrics_adapter.kube import LabelSelector, format_quantity, label_selector_to_wire
 
 __all__ = ["format_time", "render_result", "render_state"]

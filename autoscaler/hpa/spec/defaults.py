@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from autoscaler.hpa.spec import (
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import (
     Behavior,
     HorizontalPodAutoscaler,
     MetricSourceType,
