@@ -2,7 +2,9 @@
 
 Quantities, label selectors, ``Status`` errors, ``MetricValueList`` (v1beta1, v1beta2),
 ``ExternalMetricValueList``, discovery documents, group-resources and request paths. Pydantic
-models at the edge, frozen dataclasses for values. Imports no other package of ours.
+models at the edge, frozen dataclasses for values. The subpackage ``autoscaling`` holds the
+objects the HPA controller reads (HorizontalPodAutoscaler, Scale, pods, PodMetrics, metric value
+lists). Imports no other package of ours.
 """
 
 from metrics_adapter.kube.api_groups import (

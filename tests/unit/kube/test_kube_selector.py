@@ -6,10 +6,13 @@ import pytest
 
 from metrics_adapter.kube import (
     LabelSelector,
+    LabelSelectorWire,
     Operator,
     Requirement,
     SelectorError,
     go_string,
+    label_selector_from_wire,
+    label_selector_to_wire,
     parse_selector,
 )
 
@@ -230,3 +233,34 @@ def test_go_string_matches_controller_messages() -> None:
         "LabelSelectorRequirement{Key:env,Operator:In,Values:[a b],},},}"
     )
     assert go_string(None) == "nil"
+
+
+def test_metav1_label_selector_reads_as_label_selector_as_selector() -> None:
+    wire = LabelSelectorWire.model_validate(
+        {
+            "matchLabels": {"queue": "inference"},
+            "matchExpressions": [{"key": "env", "operator": "In", "values": ["b", "a"]}],
+        }
+    )
+    selector = label_selector_from_wire(wire)
+    assert selector is not None
+    assert str(selector) == "env in (a,b),queue=inference"
+    assert selector.match_labels == (("queue", "inference"),)
+    assert [str(r) for r in selector.match_expressions] == ["env in (a,b)"]
+    back = label_selector_to_wire(selector)
+    assert back is not None
+    assert back.to_wire() == {
+        "matchLabels": {"queue": "inference"},
+        "matchExpressions": [{"key": "env", "operator": "In", "values": ["a", "b"]}],
+    }
+    assert label_selector_from_wire(None) is None
+    empty = label_selector_from_wire(LabelSelectorWire())
+    assert empty is not None
+    assert empty.is_empty
+
+
+def test_metav1_label_selector_refuses_unknown_operators() -> None:
+    with pytest.raises(ValueError, match="operator"):
+        LabelSelectorWire.model_validate(
+            {"matchExpressions": [{"key": "env", "operator": "Gt", "values": ["1"]}]}
+        )
