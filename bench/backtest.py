@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from autoscaler.hpa import ControllerConfig, HorizontalPodAutoscaler
-from autoscaler.hpa.spec import (
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import (
     Behavior,
     CrossVersionObjectReference,
     MetricSpec,

@@ -17,10 +17,10 @@ import httpx
 
 from autoscaler.closed_loop.metrics_api_reader import fetch_metrics
 from autoscaler.hpa import Pod, PodCondition, Scale
-from autoscaler.hpa.config import ControllerConfig
+from autoscaler.hpa.behavior.state import HPAState
 from autoscaler.hpa.reconcile import reconcile
-from autoscaler.hpa.spec import HorizontalPodAutoscaler
-from autoscaler.hpa.state import HPAState
+from autoscaler.hpa.spec.config import ControllerConfig
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler
 
 SELECTOR_LABEL = "app"
 

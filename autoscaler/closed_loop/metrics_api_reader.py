@@ -18,14 +18,13 @@ from typing import Any
 
 import httpx
 
-from autoscaler.hpa.selector import selector_string
-from autoscaler.hpa.spec import HorizontalPodAutoscaler, MetricSpec
-from autoscaler.hpa.static_reader import (
+from autoscaler.hpa.metrics.static_reader import (
     CustomMetricValue,
     ExternalMetricValue,
     FailingMetric,
     StaticMetricsReader,
 )
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler, MetricSpec
 from metrics_adapter.kube import lookup_resource, milli_value, parse_quantity, parse_time
 
 CUSTOM = "/apis/custom.metrics.k8s.io/v1beta2"
@@ -37,7 +36,7 @@ _PLURALS = {"Deployment": "deployments.apps", "StatefulSet": "statefulsets.apps"
 def _request(hpa: HorizontalPodAutoscaler, metric: MetricSpec, selector: str) -> tuple[str, dict[str, str]]:
     namespace = hpa.namespace
     params: dict[str, str] = {}
-    series = selector_string(metric.metric_selector) if metric.metric_selector is not None else ""
+    series = str(metric.metric_selector) if metric.metric_selector is not None else ""
     if metric.type == "Pods":
         params["labelSelector"] = selector
         if series:

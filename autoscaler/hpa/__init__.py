@@ -6,20 +6,27 @@ caller passes. Results match the controller's float64/int32 arithmetic bit for b
 condition reasons and messages. ``step_document`` / ``explain_step`` are the JSON edge used by
 ``servescale hpa step`` and ``hpa explain``.
 
-No I/O, no clock, no FastAPI; imports no other package of this project.
+One cycle, in the order of its subpackages: ``spec`` (the HPA with its API defaults, the scale,
+the pods, the controller configuration), ``metrics`` (reading each metric and its replica
+proposal), ``behavior`` (stabilization, scaling policies, scale events and the per-HPA state),
+``status`` (conditions, the result and its explanation); ``reconcile`` runs them in turn and
+``step`` reads and writes the ``hpa step`` documents.
+
+No I/O, no clock, no FastAPI. Outside ``autoscaler`` it imports only ``metrics_adapter.kube``
+(quantities, label selectors and the Kubernetes objects it reads).
 """
 
-from autoscaler.hpa.config import ControllerConfig, FeatureGates
-from autoscaler.hpa.explain import explain
-from autoscaler.hpa.objects import ContainerSpec, Pod, PodCondition, Scale
-from autoscaler.hpa.reader import MetricFetchError, MetricsReader, PodMetric
+from autoscaler.hpa.behavior.state import HPAState, Recommendation, ScaleEvent
+from autoscaler.hpa.metrics.reader import MetricFetchError, MetricsReader, PodMetric
+from autoscaler.hpa.metrics.static_reader import StaticMetricsReader
 from autoscaler.hpa.reconcile import reconcile
-from autoscaler.hpa.result import Decision, ReconcileResult
-from autoscaler.hpa.spec import HorizontalPodAutoscaler
-from autoscaler.hpa.state import HPAState, Recommendation, ScaleEvent
-from autoscaler.hpa.static_reader import StaticMetricsReader
-from autoscaler.hpa.step import explain_step, run_step, step_document
-from autoscaler.hpa.wire_common import InputError
+from autoscaler.hpa.spec.config import ControllerConfig, FeatureGates
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler
+from autoscaler.hpa.spec.objects import ContainerSpec, Pod, PodCondition, Scale
+from autoscaler.hpa.status.explain import explain
+from autoscaler.hpa.status.result import Decision, ReconcileResult
+from autoscaler.hpa.step.errors import InputError
+from autoscaler.hpa.step.run import explain_step, run_step, step_document
 
 __all__ = [
     "ContainerSpec",

@@ -29,7 +29,6 @@ __all__ = [
     "float_to_int64",
     "int32_wrap",
     "int64_wrap",
-    "pow10",
     "trunc_div",
 ]
 
@@ -37,11 +36,6 @@ MAX_INT32 = 2**31 - 1
 MIN_INT32 = -(2**31)
 MAX_INT64 = 2**63 - 1
 MIN_INT64 = -(2**63)
-
-# math.Pow10's tables: exact powers below 1e32 and one entry per 32 decades.
-_POW10_TAB = tuple(float(f"1e{i}") for i in range(32))
-_POW10_POS32 = tuple(float(f"1e{32 * i}") for i in range(10))
-_POW10_NEG32 = tuple(float(f"1e-{32 * i}") for i in range(11))
 
 
 def trunc_div(numerator: int, denominator: int) -> int:
@@ -94,12 +88,3 @@ def int32_wrap(value: int) -> int:
 def int64_wrap(value: int) -> int:
     """Reduce an integer to int64 two's-complement range, as Go arithmetic overflow does."""
     return (value + 2**63) % 2**64 - 2**63
-
-
-def pow10(exponent: int) -> float:
-    """``math.Pow10``: built from the same tables, so products with it round as in Go."""
-    if 0 <= exponent <= 308:
-        return _POW10_POS32[exponent // 32] * _POW10_TAB[exponent % 32]
-    if -323 <= exponent < 0:
-        return _POW10_NEG32[-exponent // 32] / _POW10_TAB[-exponent % 32]
-    return 0.0 if exponent < 0 else math.inf

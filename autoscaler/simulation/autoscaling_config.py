@@ -34,11 +34,13 @@ metric against the catalogue. Errors name the field (``autoscaling.workloads[0].
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
+
+from metrics_adapter.kube import QuantityError, parse_quantity
 
 __all__ = [
     "AutoscalingConfig",
@@ -54,15 +56,11 @@ __all__ = [
 def _quantity(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError("must be a number or a quantity string such as 8, 0.5 or 500m")
-    text = str(value).strip()
-    scale = Decimal(1)
-    if text.endswith("m"):
-        text, scale = text[:-1], Decimal("0.001")
     try:
-        number = Decimal(text) * scale
-    except InvalidOperation:
+        number = parse_quantity(str(value).strip())
+    except QuantityError:
         raise ValueError(f"{value!r} is not a number or a quantity such as 500m") from None
-    if not number.is_finite() or number <= 0:
+    if number <= 0:
         raise ValueError("must be positive")
     if number != number.quantize(Decimal("0.001")):
         raise ValueError("must be a whole number of milli-units (at most 3 decimals)")

@@ -19,11 +19,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from autoscaler.hpa import MetricFetchError, Pod, PodCondition, PodMetric, Scale
-from autoscaler.hpa.selector import LabelSelector, Selector
-from autoscaler.hpa.spec import CrossVersionObjectReference
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import CrossVersionObjectReference
 from autoscaler.sandbox import Fleet, UnknownDeploymentError
 from autoscaler.simulation.sandbox_metrics import sandbox_metric
 from autoscaler.simulation.truth_window import TruthWindow
+from metrics_adapter.kube import LabelSelector
 
 __all__ = ["EPOCH", "SELECTOR_LABEL", "FleetMetricsReader", "fleet_pods", "fleet_scale", "virtual_time"]
 
@@ -74,7 +74,7 @@ class FleetMetricsReader:
         self.now = EPOCH
 
     def resource_metrics(
-        self, resource: str, *, namespace: str, selector: Selector, container: str | None
+        self, resource: str, *, namespace: str, selector: LabelSelector, container: str | None
     ) -> dict[str, PodMetric]:
         raise MetricFetchError("no metrics returned from resource metrics API")
 
@@ -96,7 +96,12 @@ class FleetMetricsReader:
         return values, reading.additive
 
     def pods_metric(
-        self, metric_name: str, *, namespace: str, selector: Selector, metric_selector: LabelSelector | None
+        self,
+        metric_name: str,
+        *,
+        namespace: str,
+        selector: LabelSelector,
+        metric_selector: LabelSelector | None,
     ) -> dict[str, PodMetric]:
         matched = {
             state.spec.name

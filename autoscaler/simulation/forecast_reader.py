@@ -30,11 +30,11 @@ from autoscaler.forecast import (
     horizon_label,
 )
 from autoscaler.hpa import MetricFetchError
-from autoscaler.hpa.selector import LabelSelector
 from autoscaler.sandbox import Fleet, UnknownDeploymentError
 from autoscaler.sandbox.profiles import ReplayLoad
 from autoscaler.simulation.fleet_reader import EPOCH, FleetMetricsReader
 from autoscaler.simulation.truth_window import TruthWindow
+from metrics_adapter.kube import LabelSelector
 
 __all__ = ["ForecastOptions", "ForecastingReader"]
 

@@ -23,8 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from autoscaler.hpa.selector import LabelSelector as HpaLabelSelector
-from autoscaler.hpa.spec import HorizontalPodAutoscaler, MetricSourceType
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler, MetricSourceType
 from autoscaler.simulation.replay_spec import ReplayKind, UnsupportedReplayError, replay_kind, single_metric
 from metrics_adapter.catalogue import (
     PART_LABEL,
@@ -43,19 +42,13 @@ from metrics_adapter.catalogue import (
     plan_external_query,
     with_window,
 )
-from metrics_adapter.kube import GroupResource, LabelSelector, Operator, Requirement
+from metrics_adapter.kube import GroupResource
 from metrics_adapter.promql import Duration, Selector, eq
 
 __all__ = ["PART_LABEL", "HistoryQuery", "is_additive", "metric_history_query", "replicas_query"]
 
 PODS = GroupResource("pods")
 DEPLOYMENTS = GroupResource("deployments", "apps")
-_OPERATORS = {
-    "In": Operator.IN,
-    "NotIn": Operator.NOT_IN,
-    "Exists": Operator.EXISTS,
-    "DoesNotExist": Operator.DOES_NOT_EXIST,
-}
 
 
 @dataclass(frozen=True)
@@ -90,16 +83,6 @@ def is_additive(definition: MetricDefinition) -> bool:
     if deployments is not None and deployments.from_pods is not None:
         return deployments.from_pods is Aggregation.SUM
     return definition.aggregation is Aggregation.SUM and _additive_recipe(definition.value)
-
-
-def _kube_selector(selector: HpaLabelSelector | None) -> LabelSelector | None:
-    if selector is None:
-        return None
-    requirements = [Requirement(key, Operator.EQUALS, (value,)) for key, value in selector.match_labels]
-    requirements += [
-        Requirement(req.key, _OPERATORS[req.operator], req.values) for req in selector.match_expressions
-    ]
-    return LabelSelector(tuple(requirements))
 
 
 def _definition(catalogue: Catalogue, name: str) -> MetricDefinition:
@@ -148,9 +131,7 @@ def metric_history_query(
         definition = _definition(catalogue, spec.name)
         if definition.api is not Api.EXTERNAL:
             raise UnsupportedReplayError(f"metric {spec.name!r} is not an external metric")
-        plan = plan_external_query(
-            definition, namespace=hpa.namespace, selector=_kube_selector(spec.metric_selector)
-        )
+        plan = plan_external_query(definition, namespace=hpa.namespace, selector=spec.metric_selector)
         return HistoryQuery(plan.promql, "sum", True), replay_kind(hpa, additive=True)
     if hpa.scale_target_ref.kind != "Deployment":
         raise UnsupportedReplayError("a replay of a Pods metric needs a Deployment target")

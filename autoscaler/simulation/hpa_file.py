@@ -2,7 +2,7 @@
 
 A file holds one HPA, several YAML documents, or a ``kind: List`` of them, as ``kubectl get -o
 yaml`` and ``kubectl apply -f`` accept. Each is validated by the same pydantic models as ``hpa
-step`` (``autoscaler.hpa.wire_hpa``) and becomes a frozen ``HorizontalPodAutoscaler``. Every problem
+step`` (``metrics_adapter.kube.autoscaling``) and becomes a frozen ``HorizontalPodAutoscaler``. Every problem
 is an ``HpaFileError`` naming the document and the field (``hpa[1].spec.maxReplicas: ...``).
 """
 
@@ -15,8 +15,9 @@ import yaml
 from pydantic import ValidationError
 
 from autoscaler.hpa import HorizontalPodAutoscaler, InputError
-from autoscaler.hpa.wire_common import format_validation_error
-from autoscaler.hpa.wire_hpa import HorizontalPodAutoscalerModel, to_hpa
+from autoscaler.hpa.step.errors import format_validation_error
+from autoscaler.hpa.step.hpa_from_wire import to_hpa
+from metrics_adapter.kube.autoscaling import HorizontalPodAutoscalerWire
 
 __all__ = ["HpaFileError", "load_hpa_file", "parse_hpa_documents"]
 
@@ -49,7 +50,7 @@ def _one(document: Any, path: str) -> HorizontalPodAutoscaler:
     if document.get("apiVersion") != API_VERSION:
         raise InputError(f"{path}.apiVersion", f"must be {API_VERSION}, got {document.get('apiVersion')!r}")
     try:
-        model = HorizontalPodAutoscalerModel.model_validate(document)
+        model = HorizontalPodAutoscalerWire.model_validate(document)
     except ValidationError as exc:
         raise InputError("", format_validation_error(exc, prefix=path)) from exc
     hpa = to_hpa(model, path=path)

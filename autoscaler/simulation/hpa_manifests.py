@@ -19,7 +19,6 @@ Quantities are written as Kubernetes writes them (``8``, ``500m``). Every proble
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +26,15 @@ import yaml
 from pydantic import ValidationError
 
 from autoscaler.forecast import FORECAST_METRIC, horizon_label
-from autoscaler.hpa.wire_common import format_validation_error
+from autoscaler.hpa.step.errors import format_validation_error
 from autoscaler.simulation.autoscaling_config import AutoscalingConfig, BehaviorModel, WorkloadModel
 from metrics_adapter.catalogue import Api, Catalogue, MetricDefinition
-from metrics_adapter.kube import GroupResource
+from metrics_adapter.kube import GroupResource, format_quantity
 
 __all__ = [
     "ManifestError",
     "build_manifests",
     "forecast_metric_entry",
-    "format_quantity",
     "hpa_manifest",
     "load_autoscaling_config",
     "parse_autoscaling_config",
@@ -49,12 +47,6 @@ DEPLOYMENTS = GroupResource("deployments", "apps")
 
 class ManifestError(ValueError):
     """A workload that cannot become an HPA; the message names the field."""
-
-
-def format_quantity(value: Decimal | float) -> str:
-    """``8`` for whole numbers, else milli-units (``500m``, ``8250m``); at most 3 decimals."""
-    milli = (Decimal(str(value)) * 1000).to_integral_value()
-    return str(milli // 1000) if milli % 1000 == 0 else f"{milli}m"
 
 
 def write_manifests_text(manifests: list[dict[str, Any]]) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 from autoscaler.forecast import FORECAST_METRIC, horizon_label
 from autoscaler.simulation.autoscaling_config import AutoscalingConfig, WorkloadModel
 from autoscaler.simulation.history_query import is_additive
-from autoscaler.simulation.hpa_manifests import REQUEST_RATE, ManifestError, format_quantity
+from autoscaler.simulation.hpa_manifests import REQUEST_RATE, ManifestError
 from metrics_adapter.catalogue import Api, Catalogue
+from metrics_adapter.kube import format_quantity
 
 __all__ = ["build_scaled_objects"]
 

@@ -34,14 +34,14 @@ import pandas as pd
 
 from autoscaler.forecast import FORECAST_METRIC, horizon_label
 from autoscaler.hpa import HorizontalPodAutoscaler
-from autoscaler.hpa.selector import LabelSelector
-from autoscaler.hpa.spec import MetricSourceType, MetricSpec, MetricTarget
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import MetricSourceType, MetricSpec, MetricTarget
 from autoscaler.sandbox import Fleet, Scenario
 from autoscaler.simulation.closed_loop import SimulationSettings, simulate
 from autoscaler.simulation.fleet_reader import FleetMetricsReader
 from autoscaler.simulation.forecast_reader import ForecastingReader, ForecastOptions
 from autoscaler.simulation.timeline import timeline_frame
 from autoscaler.simulation.truth_window import TruthWindow
+from metrics_adapter.kube import LabelSelector
 
 __all__ = [
     "Policy",
@@ -100,11 +100,8 @@ def predictive_hpa(hpa: HorizontalPodAutoscaler, *, horizon_seconds: float) -> H
         type=MetricSourceType.EXTERNAL,
         name=FORECAST_METRIC,
         target=target,
-        metric_selector=LabelSelector(
-            match_labels=(
-                ("deployment", hpa.scale_target_ref.name),
-                ("horizon", horizon_label(horizon_seconds)),
-            )
+        metric_selector=LabelSelector.from_labels(
+            {"deployment": hpa.scale_target_ref.name, "horizon": horizon_label(horizon_seconds)}
         ),
     )
     return replace(hpa, metrics=(*hpa.metrics, forecast))

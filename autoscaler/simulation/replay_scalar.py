@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from autoscaler.hpa import ControllerConfig, MetricFetchError, Pod, PodCondition, PodMetric, Scale, reconcile
-from autoscaler.hpa.selector import LabelSelector, Selector
-from autoscaler.hpa.spec import CrossVersionObjectReference, HorizontalPodAutoscaler
-from autoscaler.hpa.state import HPAState
+from autoscaler.hpa.behavior.state import HPAState
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import CrossVersionObjectReference, HorizontalPodAutoscaler
 from autoscaler.simulation.replay_spec import MISSING, IntArray, ReplayKind, per_pod_milli
+from metrics_adapter.kube import LabelSelector
 
 __all__ = ["ReplayGrid", "replay_scalar"]
 
@@ -53,12 +53,17 @@ class _ReplayReader:
     names: Sequence[str] = field(default_factory=tuple)
 
     def resource_metrics(
-        self, resource: str, *, namespace: str, selector: Selector, container: str | None
+        self, resource: str, *, namespace: str, selector: LabelSelector, container: str | None
     ) -> dict[str, PodMetric]:
         raise MetricFetchError("no metrics returned from resource metrics API")
 
     def pods_metric(
-        self, metric_name: str, *, namespace: str, selector: Selector, metric_selector: LabelSelector | None
+        self,
+        metric_name: str,
+        *,
+        namespace: str,
+        selector: LabelSelector,
+        metric_selector: LabelSelector | None,
     ) -> dict[str, PodMetric]:
         if self.kind is ReplayKind.EXTERNAL_AVERAGE or self.value_milli == MISSING:
             raise MetricFetchError("no metrics returned from custom metrics API")

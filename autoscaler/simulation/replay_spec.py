@@ -24,7 +24,11 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from autoscaler.hpa.spec import HorizontalPodAutoscaler, MetricSourceType, MetricSpec
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import (
+    HorizontalPodAutoscaler,
+    MetricSourceType,
+    MetricSpec,
+)
 
 __all__ = [
     "MISSING",

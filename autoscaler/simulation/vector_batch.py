@@ -18,9 +18,14 @@ import numpy as np
 import numpy.typing as npt
 
 from autoscaler.hpa import ControllerConfig
-from autoscaler.hpa.defaults import DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, apply_api_defaults, default_rules
-from autoscaler.hpa.spec import HorizontalPodAutoscaler, ScalingRules, SelectPolicy
-from autoscaler.hpa.tolerance import tolerances_for
+from autoscaler.hpa.metrics.tolerance import tolerances_for
+from autoscaler.hpa.spec.defaults import (
+    DEFAULT_SCALE_DOWN,
+    DEFAULT_SCALE_UP,
+    apply_api_defaults,
+    default_rules,
+)
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler, ScalingRules, SelectPolicy
 from autoscaler.simulation.replay_spec import IntArray, ReplayKind, UnsupportedReplayError, single_metric
 
 __all__ = ["KIND_CODES", "SELECT_CODES", "DirectionArrays", "VectorBatch", "compile_batch", "microseconds"]

@@ -2,7 +2,9 @@
 
 Quantities, label selectors, ``Status`` errors, ``MetricValueList`` (v1beta1, v1beta2),
 ``ExternalMetricValueList``, discovery documents, group-resources and request paths. Pydantic
-models at the edge, frozen dataclasses for values. Imports no other package of ours.
+models at the edge, frozen dataclasses for values. The subpackage ``autoscaling`` holds the
+objects the HPA controller reads (HorizontalPodAutoscaler, Scale, pods, PodMetrics, metric value
+lists). Imports no other package of ours.
 """
 
 from metrics_adapter.kube.api_groups import (
@@ -44,7 +46,7 @@ from metrics_adapter.kube.external_metrics import (
     ExternalMetricValueWire,
     to_external,
 )
-from metrics_adapter.kube.quantity import format_quantity, milli_value, parse_quantity
+from metrics_adapter.kube.quantity import approximate_float, format_quantity, milli_value, parse_quantity
 from metrics_adapter.kube.request_paths import (
     ALL_OBJECTS,
     CustomMetricRequest,
@@ -59,7 +61,7 @@ from metrics_adapter.kube.resources import (
     lookup_resource,
     parse_group_resource,
 )
-from metrics_adapter.kube.selector import LabelSelector, Operator, Requirement
+from metrics_adapter.kube.selector import METAV1_OPERATORS, LabelSelector, Operator, Requirement, go_string
 from metrics_adapter.kube.selector_parser import parse_selector
 from metrics_adapter.kube.status import (
     Status,
@@ -78,7 +80,12 @@ from metrics_adapter.kube.status import (
 )
 from metrics_adapter.kube.timestamps import format_time, parse_time
 from metrics_adapter.kube.values import ExternalMetricValue, MetricValue, ObjectReference
-from metrics_adapter.kube.wire import LabelSelectorWire, WireModel, label_selector_to_wire
+from metrics_adapter.kube.wire import (
+    LabelSelectorWire,
+    WireModel,
+    label_selector_from_wire,
+    label_selector_to_wire,
+)
 
 __all__ = [
     "ALL_OBJECTS",
@@ -87,6 +94,7 @@ __all__ = [
     "EXTERNAL_METRICS_GROUP",
     "EXTERNAL_METRICS_VERSIONS",
     "KNOWN_RESOURCES",
+    "METAV1_OPERATORS",
     "APIGroup",
     "APIGroupList",
     "APIResource",
@@ -119,12 +127,15 @@ __all__ = [
     "StatusReason",
     "WireModel",
     "accepts_only_aggregated_discovery",
+    "approximate_float",
     "build_api_group",
     "build_api_group_list",
     "build_custom_metrics_resource_list",
     "build_external_metrics_resource_list",
     "format_quantity",
     "format_time",
+    "go_string",
+    "label_selector_from_wire",
     "label_selector_to_wire",
     "lookup_resource",
     "milli_value",

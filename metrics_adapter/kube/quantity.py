@@ -18,6 +18,15 @@ Parsing accepts the documented grammar: ``[+-]`` digits with an optional fractio
 decimal SI suffix, a binary suffix ``Ki..Ei`` or an exponent ``e<int>``/``E<int>``. It is
 stricter than apimachinery on degenerate inputs (``""``, ``"."``, ``"-"`` are refused).
 
+Two readings the HPA controller makes of a parsed Quantity:
+
+* ``milli_value`` -- ``Quantity.MilliValue()``, i.e. ``ScaledValue(-3)``: the value times 1000,
+  rounded away from zero when inexact (apimachinery: "The value returned, if not exact, is rounded
+  away from zero"), for negative values too: ``500u`` is 1m and ``-500u`` is -1m.
+* ``approximate_float`` -- ``Quantity.AsApproximateFloat64()``: the unscaled integer of the
+  parsed representation times ``math.Pow10(exponent)``, so ``"0.05"`` is ``5 * Pow10(-2)``, the
+  same float64 Go computes.
+
 This module knows nothing of metrics, HTTP or pydantic.
 """
 
@@ -25,11 +34,12 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, ROUND_UP, Context, Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_UP, Context, Decimal
 
 from metrics_adapter.kube.errors import QuantityError
 
-__all__ = ["format_quantity", "milli_value", "parse_quantity", "to_quantity_decimal"]
+__all__ = ["approximate_float", "format_quantity", "milli_value", "parse_quantity", "to_quantity_decimal"]
 
 _NANO_EXPONENT = -9
 _NANO = Decimal(1).scaleb(_NANO_EXPONENT)
@@ -52,6 +62,8 @@ _MAX_EXPONENT = 18
 _MAX_BINARY = Decimal(2**63 - 1)
 # Refuse absurd exponents ("1e999999999") instead of building enormous numbers.
 _MAX_ABS_PARSED_EXPONENT = 1000
+# ParseQuantity keeps at most 18 digits in an int64 before it falls back to arbitrary precision.
+_MAX_DIGITS_FAST_PATH = 18
 
 _NUMBER = re.compile(
     r"(?P<sign>[+-]?)(?P<integer>[0-9]*)(?:\.(?P<fraction>[0-9]*))?(?P<suffix>.*)", re.DOTALL
@@ -147,39 +159,100 @@ def _format_general(value: Decimal | int | float) -> str:
     return f"{'-' if sign else ''}{mantissa}{_SUFFIX_FOR_EXPONENT[exponent]}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Literal:
+    """A quantity string split as ``ParseQuantity`` splits it."""
+
+    negative: bool
+    integer: str
+    fraction: str
+    base: int  # 10 or 2
+    exponent: int
+
+
+def _literal(text: str) -> _Literal:
+    match = _NUMBER.fullmatch(text)
+    if match is None or not (match["integer"] or match["fraction"]):
+        raise QuantityError(f"quantity {text!r} is not a signed decimal number with an optional suffix")
+    suffix = match["suffix"]
+    if suffix in _DECIMAL_SUFFIXES:
+        base, exponent = 10, _DECIMAL_SUFFIXES[suffix]
+    elif suffix in _BINARY_SUFFIXES:
+        base, exponent = 2, _BINARY_SUFFIXES[suffix]
+    elif (exponent_match := _EXPONENT_SUFFIX.fullmatch(suffix)) is not None:
+        base, exponent = 10, int(exponent_match["exponent"])
+        if abs(exponent) > _MAX_ABS_PARSED_EXPONENT:
+            raise QuantityError(f"quantity {text!r} has an exponent out of range")
+    else:
+        raise QuantityError(f"quantity {text!r} has an unknown suffix {suffix!r}")
+    return _Literal(match["sign"] == "-", match["integer"], match["fraction"] or "", base, exponent)
+
+
 def parse_quantity(text: str) -> Decimal:
     """Parse a Quantity string (``"500m"``, ``"1.5Gi"``, ``"1.2e4"``) to its Decimal value.
 
     The result carries Quantity precision: values finer than a nano-unit are rounded away from
     zero, as ``ParseQuantity`` does. Raises ``QuantityError`` on malformed input.
     """
-    match = _NUMBER.fullmatch(text)
-    if match is None or not (match["integer"] or match["fraction"]):
-        raise QuantityError(f"quantity {text!r} is not a signed decimal number with an optional suffix")
-    digits = match["integer"] + (match["fraction"] or "")
-    magnitude = Decimal(int(digits)).scaleb(-len(match["fraction"] or ""))
-    suffix = match["suffix"]
-    if suffix in _DECIMAL_SUFFIXES:
-        magnitude = magnitude.scaleb(_DECIMAL_SUFFIXES[suffix])
-    elif suffix in _BINARY_SUFFIXES:
-        magnitude = min(magnitude * (2 ** _BINARY_SUFFIXES[suffix]), _MAX_BINARY)
-    elif (exponent_match := _EXPONENT_SUFFIX.fullmatch(suffix)) is not None:
-        exponent = int(exponent_match["exponent"])
-        if abs(exponent) > _MAX_ABS_PARSED_EXPONENT:
-            raise QuantityError(f"quantity {text!r} has an exponent out of range")
-        magnitude = magnitude.scaleb(exponent, context=_quantize_context(magnitude))
+    literal = _literal(text)
+    magnitude = Decimal(int(literal.integer + literal.fraction)).scaleb(-len(literal.fraction))
+    if literal.base == 2:
+        magnitude = min(magnitude * (2**literal.exponent), _MAX_BINARY)
     else:
-        raise QuantityError(f"quantity {text!r} has an unknown suffix {suffix!r}")
+        magnitude = magnitude.scaleb(literal.exponent, context=_quantize_context(magnitude))
     value = to_quantity_decimal(magnitude)
-    return -value if match["sign"] == "-" else value
+    return -value if literal.negative else value
 
 
 def milli_value(value: Decimal) -> int:
-    """Return ``ceil(value * 1000)``: what the HPA reads through ``Quantity.MilliValue()``.
+    """``Quantity.MilliValue()``: ``value * 1000`` rounded away from zero when inexact.
 
-    Sub-milli values round up, so ``500u`` is seen by the HPA as 1m.
+    apimachinery's ``ScaledValue(-3)`` rounds away from zero, so ``500u`` is read as 1m and
+    ``-500u`` as -1m.
     """
     if not value.is_finite():
         raise QuantityError(f"{value!r} has no Kubernetes quantity representation")
     scaled = value.scaleb(3, context=_quantize_context(value))
-    return int(scaled.to_integral_value(rounding=ROUND_CEILING, context=_quantize_context(scaled)))
+    return int(scaled.to_integral_value(rounding=ROUND_UP, context=_quantize_context(scaled)))
+
+
+def _unscaled_and_exponent(text: str) -> tuple[int, int]:
+    """The (unscaled integer, decimal exponent) pair apimachinery stores after parsing."""
+    literal = _literal(text)
+    sign = -1 if literal.negative else 1
+    integer = literal.integer.lstrip("0") or "0"
+    digits = len(integer) + len(literal.fraction)
+    if literal.base == 10:
+        scale = literal.exponent - len(literal.fraction)
+        if digits <= _MAX_DIGITS_FAST_PATH and scale >= _NANO_EXPONENT:
+            return sign * int(integer + literal.fraction), scale
+    elif not literal.fraction and digits <= _MAX_DIGITS_FAST_PATH:
+        value = int(integer) << literal.exponent
+        if value <= _MAX_BINARY:
+            return sign * value, 0
+    # Slow path: an arbitrary-precision decimal rounded away from zero to nano units.
+    nanos = int(abs(parse_quantity(text)).scaleb(-_NANO_EXPONENT).to_integral_value(rounding=ROUND_UP))
+    return sign * nanos, _NANO_EXPONENT
+
+
+def approximate_float(text: str) -> float:
+    """``Quantity.AsApproximateFloat64()``: the unscaled value times ``math.Pow10(exponent)``."""
+    unscaled, exponent = _unscaled_and_exponent(text)
+    if exponent == 0:
+        return float(unscaled)
+    return float(unscaled) * _pow10(exponent)
+
+
+# math.Pow10's tables: exact powers below 1e32 and one entry per 32 decades.
+_POW10_TAB = tuple(float(f"1e{i}") for i in range(32))
+_POW10_POS32 = tuple(float(f"1e{32 * i}") for i in range(10))
+_POW10_NEG32 = tuple(float(f"1e-{32 * i}") for i in range(11))
+
+
+def _pow10(exponent: int) -> float:
+    """Go's ``math.Pow10``: built from the same tables, so products with it round as in Go."""
+    if 0 <= exponent <= 308:
+        return _POW10_POS32[exponent // 32] * _POW10_TAB[exponent % 32]
+    if -323 <= exponent < 0:
+        return _POW10_NEG32[-exponent // 32] / _POW10_TAB[-exponent % 32]
+    return 0.0 if exponent < 0 else math.inf

@@ -5,7 +5,14 @@ A ``LabelSelector`` is a frozen conjunction of ``Requirement``s sorted by key, a
 is a qualified name, values are label values, value counts fit the operator), match label sets
 as ``Requirement.Matches`` does, and render back to the canonical string of ``String()``. Other
 modules read the requirements to translate them into PromQL matchers. Parsing selector strings
-lives in ``selector_parser``. This module knows nothing of PromQL, HTTP or pydantic.
+lives in ``selector_parser``.
+
+The same selector also reads as a ``metav1.LabelSelector``: ``match_labels`` are its ``=``/``==``
+requirements and ``match_expressions`` the others, spelled with the ``metav1`` operator names of
+``METAV1_OPERATORS`` (``In``, ``NotIn``, ``Exists``, ``DoesNotExist``); ``go_string`` prints it as
+Go's ``%+v`` prints a ``*metav1.LabelSelector`` in controller messages.
+
+This module knows nothing of PromQL, HTTP or pydantic.
 """
 
 from __future__ import annotations
@@ -14,11 +21,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 from metrics_adapter.kube.errors import SelectorError
 from metrics_adapter.kube.labels import label_key_errors, label_value_errors
 
-__all__ = ["LabelSelector", "Operator", "Requirement"]
+__all__ = ["METAV1_OPERATORS", "LabelSelector", "Metav1Operator", "Operator", "Requirement", "go_string"]
 
 
 class Operator(StrEnum):
@@ -47,6 +55,17 @@ _INFIX = {
     Operator.GREATER_THAN: ">",
     Operator.LESS_THAN: "<",
 }
+# metav1.LabelSelectorOperator names of the operators a matchExpressions entry can carry
+# (``!=`` is written as NotIn of one value).
+Metav1Operator = Literal["In", "NotIn", "Exists", "DoesNotExist"]
+METAV1_OPERATORS: dict[Operator, Metav1Operator] = {
+    Operator.IN: "In",
+    Operator.NOT_IN: "NotIn",
+    Operator.NOT_EQUALS: "NotIn",
+    Operator.EXISTS: "Exists",
+    Operator.DOES_NOT_EXIST: "DoesNotExist",
+}
+_LABEL_OPERATORS = frozenset({Operator.EQUALS, Operator.DOUBLE_EQUALS})
 _INT64 = re.compile(r"[+-]?[0-9]+")
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
@@ -137,6 +156,16 @@ class LabelSelector:
     def is_empty(self) -> bool:
         return not self.requirements
 
+    @property
+    def match_labels(self) -> tuple[tuple[str, str], ...]:
+        """The ``metav1.LabelSelector`` ``matchLabels``: the ``=``/``==`` requirements, by key."""
+        return tuple((r.key, r.values[0]) for r in self.requirements if r.operator in _LABEL_OPERATORS)
+
+    @property
+    def match_expressions(self) -> tuple[Requirement, ...]:
+        """The ``metav1.LabelSelector`` ``matchExpressions``: every other requirement, by key."""
+        return tuple(r for r in self.requirements if r.operator not in _LABEL_OPERATORS)
+
     def matches(self, labels: Mapping[str, str]) -> bool:
         return all(requirement.matches(labels) for requirement in self.requirements)
 
@@ -145,3 +174,19 @@ class LabelSelector:
 
     def __str__(self) -> str:
         return ",".join(str(requirement) for requirement in self.requirements)
+
+
+def go_string(selector: LabelSelector | None) -> str:
+    """The text of ``fmt.Sprintf("%+v", selector)`` for a ``*metav1.LabelSelector``."""
+    if selector is None:
+        return "nil"
+    labels = "".join(f"{key}: {value}," for key, value in selector.match_labels)
+    expressions = "".join(
+        f"LabelSelectorRequirement{{Key:{req.key},"
+        f"Operator:{METAV1_OPERATORS.get(req.operator, req.operator)},Values:[{' '.join(req.values)}],}},"
+        for req in selector.match_expressions
+    )
+    return (
+        f"&LabelSelector{{MatchLabels:map[string]string{{{labels}}},"
+        f"MatchExpressions:[]LabelSelectorRequirement{{{expressions}}},}}"
+    )

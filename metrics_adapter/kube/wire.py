@@ -8,8 +8,9 @@ that is ``None`` is left out, unless the Go type has no ``omitempty`` and Kubern
 
 Also here: ``ListMeta`` (``metadata: {}``), ``ObjectReference`` (a ``describedObject``),
 ``LabelSelector`` (``metav1.LabelSelector`` with ``matchLabels``/``matchExpressions``) and the
-conversion from a parsed selector (as apimachinery's ``ParseToLabelSelector``, except that
-``!=`` becomes ``NotIn`` of one value instead of an error). Knows nothing of HTTP or metrics.
+conversions from a parsed selector (as apimachinery's ``ParseToLabelSelector``, except that
+``!=`` becomes ``NotIn`` of one value instead of an error) and back (``LabelSelectorAsSelector``).
+Knows nothing of HTTP or metrics.
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ from pydantic.alias_generators import to_camel
 
 from metrics_adapter.kube.errors import SelectorError
 from metrics_adapter.kube.quantity import parse_quantity
-from metrics_adapter.kube.selector import LabelSelector, Operator
+from metrics_adapter.kube.selector import (
+    METAV1_OPERATORS,
+    LabelSelector,
+    Metav1Operator,
+    Operator,
+    Requirement,
+)
 from metrics_adapter.kube.timestamps import parse_time
 
 __all__ = [
@@ -39,6 +46,7 @@ __all__ = [
     "MetricItem",
     "ObjectReferenceWire",
     "WireModel",
+    "label_selector_from_wire",
     "label_selector_to_wire",
 ]
 
@@ -119,7 +127,7 @@ class ObjectReferenceWire(WireModel):
 
 class LabelSelectorRequirementWire(WireModel):
     key: str
-    operator: str
+    operator: Metav1Operator
     values: list[str] | None = None
 
 
@@ -130,12 +138,8 @@ class LabelSelectorWire(WireModel):
     match_expressions: list[LabelSelectorRequirementWire] | None = None
 
 
-_EXPRESSION_OPERATORS = {
-    Operator.IN: "In",
-    Operator.NOT_IN: "NotIn",
-    Operator.NOT_EQUALS: "NotIn",
-    Operator.EXISTS: "Exists",
-    Operator.DOES_NOT_EXIST: "DoesNotExist",
+_OPERATOR_FOR_METAV1 = {
+    name: operator for operator, name in METAV1_OPERATORS.items() if operator != Operator.NOT_EQUALS
 }
 
 
@@ -152,7 +156,7 @@ def label_selector_to_wire(selector: LabelSelector | None) -> LabelSelectorWire 
         if requirement.operator in (Operator.EQUALS, Operator.DOUBLE_EQUALS):
             match_labels[requirement.key] = requirement.values[0]
             continue
-        operator = _EXPRESSION_OPERATORS.get(requirement.operator)
+        operator = METAV1_OPERATORS.get(requirement.operator)
         if operator is None:
             raise SelectorError(f"{str(requirement)!r} isn't supported in label selectors")
         expressions.append(
@@ -161,3 +165,20 @@ def label_selector_to_wire(selector: LabelSelector | None) -> LabelSelectorWire 
             )
         )
     return LabelSelectorWire(match_labels=match_labels or None, match_expressions=expressions or None)
+
+
+def label_selector_from_wire(wire: LabelSelectorWire | None) -> LabelSelector | None:
+    """``metav1.LabelSelectorAsSelector``: ``matchLabels`` as ``=``, expressions by operator name.
+
+    ``None`` stays ``None`` (no selector); ``{}`` is the empty selector. Raises ``SelectorError``
+    for an invalid label key or value, or values that do not fit the operator.
+    """
+    if wire is None:
+        return None
+    requirements = [
+        Requirement(key, Operator.EQUALS, (value,)) for key, value in (wire.match_labels or {}).items()
+    ]
+    for expression in wire.match_expressions or ():
+        operator = _OPERATOR_FOR_METAV1[expression.operator]
+        requirements.append(Requirement(expression.key, operator, tuple(expression.values or ())))
+    return LabelSelector(tuple(requirements))

@@ -38,7 +38,6 @@ from autoscaler.simulation.hpa_file import HpaFileError, load_hpa_file
 from autoscaler.simulation.hpa_manifests import (
     ManifestError,
     build_manifests,
-    format_quantity,
     hpa_manifest,
     load_autoscaling_config,
     write_manifests_text,
@@ -51,6 +50,7 @@ from autoscaler.simulation.replay_spec import UnsupportedReplayError
 from autoscaler.simulation.reports import write_backtest, write_recommendation, write_simulation
 from autoscaler.simulation.timeline import summarise, timeline_frame
 from metrics_adapter.catalogue import Catalogue, CatalogueError, ConfigError, load_config
+from metrics_adapter.kube import format_quantity
 from metrics_adapter.promql import Duration
 from servescale.commands.cli_input import EXIT_FAILED, check_prometheus_url, parse_duration, parse_time
 from servescale.commands.cli_input import fail as _fail

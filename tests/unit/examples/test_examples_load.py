@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel
 
 from alerts.config import AlertsConfig, load_alerts_config
-from autoscaler.hpa.wire_input import parse_step_input
+from autoscaler.hpa.step.document import parse_step_input
 from autoscaler.sandbox import load_scenario
 from autoscaler.simulation.autoscaling_config import AutoscalingConfig
 from autoscaler.simulation.hpa_file import load_hpa_file

@@ -12,15 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from autoscaler.hpa.config import ControllerConfig, FeatureGates
-from autoscaler.hpa.objects import ContainerSpec, Pod, PodCondition, Scale
-from autoscaler.hpa.pods import GO_ZERO_TIME
-from autoscaler.hpa.quantity import milli_value, parse_quantity
-from autoscaler.hpa.reader import PodMetric
+from autoscaler.hpa.behavior.state import HPAState, Recommendation
+from autoscaler.hpa.metrics.pods import GO_ZERO_TIME
+from autoscaler.hpa.metrics.reader import PodMetric
+from autoscaler.hpa.metrics.static_reader import (
+    ContainerUsage,
+    CustomMetricValue,
+    ExternalMetricValue,
+    FailingMetric,
+    PodMetricsItem,
+    StaticMetricsReader,
+)
 from autoscaler.hpa.reconcile import reconcile
-from autoscaler.hpa.result import ReconcileResult
-from autoscaler.hpa.selector import parse_selector
-from autoscaler.hpa.spec import (
+from autoscaler.hpa.spec.config import ControllerConfig, FeatureGates
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import (
     Behavior,
     Condition,
     CrossVersionObjectReference,
@@ -29,15 +34,9 @@ from autoscaler.hpa.spec import (
     MetricSpec,
     MetricTarget,
 )
-from autoscaler.hpa.state import HPAState, Recommendation
-from autoscaler.hpa.static_reader import (
-    ContainerUsage,
-    CustomMetricValue,
-    ExternalMetricValue,
-    FailingMetric,
-    PodMetricsItem,
-    StaticMetricsReader,
-)
+from autoscaler.hpa.spec.objects import ContainerSpec, Pod, PodCondition, Scale
+from autoscaler.hpa.status.result import ReconcileResult
+from metrics_adapter.kube import milli_value, parse_quantity, parse_selector
 
 NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)
 HOT = NOW - timedelta(minutes=1)  # inside upstream's 2-minute test CPU initialisation period

@@ -18,11 +18,11 @@ from hpa_builders import (
     run,
 )
 
-from autoscaler.hpa.explain import explain
-from autoscaler.hpa.objects import Scale
 from autoscaler.hpa.reconcile import reconcile
-from autoscaler.hpa.result import ReconcileResult
-from autoscaler.hpa.spec import HorizontalPodAutoscaler, MetricSpec, MetricTarget
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler, MetricSpec, MetricTarget
+from autoscaler.hpa.spec.objects import Scale
+from autoscaler.hpa.status.explain import explain
+from autoscaler.hpa.status.result import ReconcileResult
 
 
 def lines_for(result: ReconcileResult, target: HorizontalPodAutoscaler) -> str:

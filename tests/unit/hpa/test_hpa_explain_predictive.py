@@ -6,10 +6,10 @@ import pytest
 from hpa_builders import NOW, NS, hpa, pods_metric, run
 
 from autoscaler.forecast import FORECAST_METRIC
-from autoscaler.hpa.explain import explain
-from autoscaler.hpa.selector import LabelSelector
-from autoscaler.hpa.spec import MetricSpec, MetricTarget
-from autoscaler.hpa.static_reader import CustomMetricValue, ExternalMetricValue, StaticMetricsReader
+from autoscaler.hpa.metrics.static_reader import CustomMetricValue, ExternalMetricValue, StaticMetricsReader
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import MetricSpec, MetricTarget
+from autoscaler.hpa.status.explain import explain
+from metrics_adapter.kube import LabelSelector
 
 LABELS = {"namespace": NS, "deployment": "llama", "horizon": "195s"}
 
@@ -19,7 +19,7 @@ def forecast_metric() -> MetricSpec:
         type="External",
         name=FORECAST_METRIC,
         target=MetricTarget(type="AverageValue", average_value_milli=10000),
-        metric_selector=LabelSelector(match_labels=(("deployment", "llama"), ("horizon", "195s"))),
+        metric_selector=LabelSelector.from_labels({"deployment": "llama", "horizon": "195s"}),
     )
 
 

@@ -7,11 +7,16 @@ from datetime import timedelta
 import pytest
 from hpa_builders import NOW
 
-from autoscaler.hpa.normalization import normalize_legacy, normalize_with_behavior
-from autoscaler.hpa.scale_events import period_start, scale_down_limit, scale_up_limit, store_scale_event
-from autoscaler.hpa.spec import Behavior, ScalingPolicy, ScalingRules, SelectPolicy
-from autoscaler.hpa.stabilization import stabilize_legacy, stabilize_with_behavior
-from autoscaler.hpa.state import HPAState, Recommendation, ScaleEvent
+from autoscaler.hpa.behavior.normalization import normalize_legacy, normalize_with_behavior
+from autoscaler.hpa.behavior.scale_events import (
+    period_start,
+    scale_down_limit,
+    scale_up_limit,
+    store_scale_event,
+)
+from autoscaler.hpa.behavior.stabilization import stabilize_legacy, stabilize_with_behavior
+from autoscaler.hpa.behavior.state import HPAState, Recommendation, ScaleEvent
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import Behavior, ScalingPolicy, ScalingRules, SelectPolicy
 
 W300 = timedelta(seconds=300)
 

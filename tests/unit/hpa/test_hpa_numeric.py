@@ -1,9 +1,8 @@
-"""Go numeric semantics, Kubernetes quantities and label selectors as the HPA reads them."""
+"""Go numeric semantics as the HPA controller computes them."""
 
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
 import pytest
 
@@ -18,14 +17,6 @@ from autoscaler.hpa.go_numeric import (
     int32_wrap,
     trunc_div,
 )
-from autoscaler.hpa.quantity import (
-    QuantityError,
-    approximate_float,
-    format_milli,
-    milli_value,
-    parse_quantity,
-)
-from autoscaler.hpa.selector import LabelSelector, Requirement, SelectorError, go_string, parse_selector
 
 
 @pytest.mark.parametrize(
@@ -76,102 +67,3 @@ def test_conversions() -> None:
     assert ceil_to_int32(math.inf) == MIN_INT32
     assert float_to_int64(math.inf) == MIN_INT64
     assert int32_wrap(MAX_INT32 + 1) == MIN_INT32
-
-
-@pytest.mark.parametrize(
-    ("text", "value", "milli"),
-    [
-        pytest.param("500m", Decimal("0.5"), 500, id="milli"),
-        pytest.param("2", Decimal(2), 2000, id="integer"),
-        pytest.param("1.5", Decimal("1.5"), 1500, id="fraction"),
-        pytest.param("1Gi", Decimal(2**30), 2**30 * 1000, id="binary"),
-        pytest.param("3912844Ki", Decimal(3912844 * 1024), 3912844 * 1024 * 1000, id="kibibytes"),
-        pytest.param("1803456789n", Decimal("1.803456789"), 1804, id="nano-rounds-up"),
-        pytest.param("1e3", Decimal(1000), 1000000, id="exponent"),
-        pytest.param("2.5E-1", Decimal("0.25"), 250, id="negative-exponent"),
-        pytest.param("12k", Decimal(12000), 12000000, id="kilo"),
-        pytest.param("-1.5m", Decimal("-0.0015"), -2, id="negative-rounds-away-from-zero"),
-    ],
-)
-def test_quantities(text: str, value: Decimal, milli: int) -> None:
-    assert parse_quantity(text) == value
-    assert milli_value(parse_quantity(text)) == milli
-
-
-@pytest.mark.parametrize("text", ["", ".", "1x", "abc", "1.2.3", "1 e3"])
-def test_bad_quantities(text: str) -> None:
-    with pytest.raises(QuantityError):
-        parse_quantity(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        pytest.param("0.05", 5 * 0.01, id="decimal"),
-        pytest.param("50m", 50 * 0.001, id="milli-suffix"),
-        pytest.param("0.1", 0.1, id="tenth"),
-        pytest.param("1", 1.0, id="one"),
-    ],
-)
-def test_approximate_float(text: str, expected: float) -> None:
-    assert approximate_float(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("milli", "text"),
-    [
-        pytest.param(0, "0", id="zero"),
-        pytest.param(1500, "1500m", id="fractional"),
-        pytest.param(2000, "2", id="whole"),
-        pytest.param(12_000_000, "12k", id="kilo"),
-        pytest.param(35500, "35500m", id="no-rounding"),
-        pytest.param(1_500_000, "1500", id="never-1.5k"),
-        pytest.param(-250, "-250m", id="negative"),
-    ],
-)
-def test_format_milli(milli: int, text: str) -> None:
-    assert format_milli(milli) == text
-
-
-@pytest.mark.parametrize(
-    ("selector", "labels", "matches"),
-    [
-        pytest.param("app=web", {"app": "web"}, True, id="equals"),
-        pytest.param("app==web,tier!=db", {"app": "web", "tier": "db"}, False, id="not-equals"),
-        pytest.param("tier in (a, b)", {"tier": "b"}, True, id="in"),
-        pytest.param("tier notin (a,b)", {}, True, id="notin-absent"),
-        pytest.param("canary", {"canary": ""}, True, id="exists"),
-        pytest.param("!canary", {"canary": "x"}, False, id="does-not-exist"),
-        pytest.param("", {"x": "y"}, True, id="empty-selects-all"),
-        pytest.param(
-            "app.kubernetes.io/name=llm-gateway",
-            {"app.kubernetes.io/name": "llm-gateway"},
-            True,
-            id="prefixed-key",
-        ),
-    ],
-)
-def test_selector_matching(selector: str, labels: dict[str, str], matches: bool) -> None:
-    assert parse_selector(selector).matches(labels) is matches
-
-
-@pytest.mark.parametrize("selector", ["=web", "tier in (a", "a=b,,c=d", "a b"])
-def test_selector_errors(selector: str) -> None:
-    with pytest.raises(SelectorError):
-        parse_selector(selector)
-
-
-def test_selector_empty_value_is_valid() -> None:
-    assert parse_selector("app=").matches({"app": ""})
-
-
-def test_go_string_matches_controller_messages() -> None:
-    selector = LabelSelector(
-        match_labels=(("queue", "inference"),), match_expressions=(Requirement("env", "In", ("a", "b")),)
-    )
-    assert go_string(selector) == (
-        "&LabelSelector{MatchLabels:map[string]string{queue: inference,},"
-        "MatchExpressions:[]LabelSelectorRequirement{"
-        "LabelSelectorRequirement{Key:env,Operator:In,Values:[a b],},},}"
-    )
-    assert go_string(None) == "nil"

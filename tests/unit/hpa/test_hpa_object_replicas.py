@@ -9,15 +9,15 @@ from __future__ import annotations
 import pytest
 from hpa_builders import harness_pods
 
-from autoscaler.hpa.calculation import CalculationError
 from autoscaler.hpa.go_numeric import MAX_INT32, MAX_INT64, MIN_INT64
-from autoscaler.hpa.object_replicas import (
+from autoscaler.hpa.metrics.calculation import CalculationError
+from autoscaler.hpa.metrics.object_replicas import (
     per_pod_replicas,
     sum_external_for_average,
     sum_external_for_value,
     value_replicas,
 )
-from autoscaler.hpa.tolerance import Tolerances
+from autoscaler.hpa.metrics.tolerance import Tolerances
 
 TOL = Tolerances(scale_down=0.1, scale_up=0.1)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from hpa_builders import COOL, HOT, NOW, TEST_CONFIG, harness_pods, levels, plain_samples, samples
 
-from autoscaler.hpa.calculation import CalculationError
-from autoscaler.hpa.pod_replicas import average_value_replicas, utilization_replicas
-from autoscaler.hpa.tolerance import Tolerances
+from autoscaler.hpa.metrics.calculation import CalculationError
+from autoscaler.hpa.metrics.pod_replicas import average_value_replicas, utilization_replicas
+from autoscaler.hpa.metrics.tolerance import Tolerances
 
 TOL = Tolerances(scale_down=0.1, scale_up=0.1)
 ONE = "1.0"

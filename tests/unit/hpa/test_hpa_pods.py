@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from hpa_builders import NOW
 
-from autoscaler.hpa.calculation import CalculationError
-from autoscaler.hpa.objects import ContainerSpec, Pod, PodCondition
-from autoscaler.hpa.pods import calculate_requests, group_pods
-from autoscaler.hpa.reader import PodMetric
+from autoscaler.hpa.metrics.calculation import CalculationError
+from autoscaler.hpa.metrics.pods import calculate_requests, group_pods
+from autoscaler.hpa.metrics.reader import PodMetric
+from autoscaler.hpa.spec.objects import ContainerSpec, Pod, PodCondition
 
 INIT = timedelta(seconds=300)
 DELAY = timedelta(seconds=30)

@@ -19,10 +19,14 @@ from hpa_builders import (
     run,
 )
 
-from autoscaler.hpa.objects import Pod
+from autoscaler.hpa.behavior.state import Recommendation
+from autoscaler.hpa.metrics.static_reader import (
+    CustomMetricValue,
+    FailingMetric,
+    StaticMetricsReader,
+)
 from autoscaler.hpa.reconcile import reconcile
-from autoscaler.hpa.result import Branch
-from autoscaler.hpa.spec import (
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import (
     Behavior,
     Condition,
     CrossVersionObjectReference,
@@ -30,12 +34,8 @@ from autoscaler.hpa.spec import (
     MetricTarget,
     ScalingRules,
 )
-from autoscaler.hpa.state import Recommendation
-from autoscaler.hpa.static_reader import (
-    CustomMetricValue,
-    FailingMetric,
-    StaticMetricsReader,
-)
+from autoscaler.hpa.spec.objects import Pod
+from autoscaler.hpa.status.result import Branch
 
 # --- metrics and normalisation --------------------------------------------------------------
 

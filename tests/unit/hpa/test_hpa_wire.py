@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from autoscaler.hpa import InputError, step_document
-from autoscaler.hpa.wire_input import parse_step_input
+from autoscaler.hpa.step.document import parse_step_input
 
 
 def pod(name: str, cpu: str = "500m", **status: Any) -> dict[str, Any]:

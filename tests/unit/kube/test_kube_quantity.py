@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics_adapter.kube import QuantityError, format_quantity, milli_value, parse_quantity
+from metrics_adapter.kube import (
+    QuantityError,
+    approximate_float,
+    format_quantity,
+    milli_value,
+    parse_quantity,
+)
 from metrics_adapter.kube.quantity import _format_decimal, _format_general
 
 
@@ -145,11 +151,17 @@ def test_parse_quantity_refuses_malformed(text: str) -> None:
         pytest.param("12.5", 12500, id="exact"),
         pytest.param("0", 0, id="zero"),
         pytest.param("0.0010001", 2, id="ceil"),
-        pytest.param("-0.0015", -1, id="negative-ceil"),
+        pytest.param("-0.0015", -2, id="negative-rounds-away-from-zero"),
     ],
 )
-def test_milli_value_is_the_ceiling_the_hpa_reads(value: str, expected: int) -> None:
+def test_milli_value_rounds_away_from_zero_as_the_hpa_reads(value: str, expected: int) -> None:
     assert milli_value(Decimal(value)) == expected
+
+
+def test_negative_sub_milli_value_rounds_away_from_zero() -> None:
+    # apimachinery's MilliValue() is ScaledValue(-3), whose inexact result "is rounded away from
+    # zero" (negativeScaleInt64), for negative values too: -500u is -1m, not 0.
+    assert milli_value(parse_quantity("-500u")) == -1
 
 
 _NANO_DECIMALS = st.decimals(
@@ -172,3 +184,58 @@ def test_formatted_quantity_has_no_fraction_and_is_canonical(value: Decimal) -> 
 @given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**30), max_value=10**30, places=None))
 def test_decimal_fast_path_formats_as_the_general_path(value: Decimal) -> None:
     assert _format_decimal(value) == _format_general(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "milli"),
+    [
+        pytest.param("500m", Decimal("0.5"), 500, id="milli"),
+        pytest.param("2", Decimal(2), 2000, id="integer"),
+        pytest.param("1.5", Decimal("1.5"), 1500, id="fraction"),
+        pytest.param("1Gi", Decimal(2**30), 2**30 * 1000, id="binary"),
+        pytest.param("3912844Ki", Decimal(3912844 * 1024), 3912844 * 1024 * 1000, id="kibibytes"),
+        pytest.param("1803456789n", Decimal("1.803456789"), 1804, id="nano-rounds-up"),
+        pytest.param("1e3", Decimal(1000), 1000000, id="exponent"),
+        pytest.param("2.5E-1", Decimal("0.25"), 250, id="negative-exponent"),
+        pytest.param("12k", Decimal(12000), 12000000, id="kilo"),
+        pytest.param("-1.5m", Decimal("-0.0015"), -2, id="negative-rounds-away-from-zero"),
+    ],
+)
+def test_quantities_as_the_hpa_reads_them(text: str, value: Decimal, milli: int) -> None:
+    assert parse_quantity(text) == value
+    assert milli_value(parse_quantity(text)) == milli
+
+
+@pytest.mark.parametrize("text", ["", ".", "1x", "abc", "1.2.3", "1 e3"])
+def test_bad_quantities_for_the_hpa(text: str) -> None:
+    with pytest.raises(QuantityError):
+        parse_quantity(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("0.05", 5 * 0.01, id="decimal"),
+        pytest.param("50m", 50 * 0.001, id="milli-suffix"),
+        pytest.param("0.1", 0.1, id="tenth"),
+        pytest.param("1", 1.0, id="one"),
+    ],
+)
+def test_approximate_float(text: str, expected: float) -> None:
+    assert approximate_float(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("milli", "text"),
+    [
+        pytest.param(0, "0", id="zero"),
+        pytest.param(1500, "1500m", id="fractional"),
+        pytest.param(2000, "2", id="whole"),
+        pytest.param(12_000_000, "12k", id="kilo"),
+        pytest.param(35500, "35500m", id="no-rounding"),
+        pytest.param(1_500_000, "1500", id="never-1.5k"),
+        pytest.param(-250, "-250m", id="negative"),
+    ],
+)
+def test_format_milli_quantity(milli: int, text: str) -> None:
+    assert format_quantity(Decimal(milli).scaleb(-3)) == text

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from metrics_adapter.kube import LabelSelector, Operator, Requirement, SelectorError, parse_selector
+from metrics_adapter.kube import (
+    LabelSelector,
+    LabelSelectorWire,
+    Operator,
+    Requirement,
+    SelectorError,
+    go_string,
+    label_selector_from_wire,
+    label_selector_to_wire,
+    parse_selector,
+)
 
 
 @pytest.mark.parametrize(
@@ -179,3 +189,78 @@ def test_from_labels_builds_an_equality_selector() -> None:
 def test_selector_error_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="invalid label selector"):
         parse_selector("app=(")
+
+
+@pytest.mark.parametrize(
+    ("selector", "labels", "matches"),
+    [
+        pytest.param("app=web", {"app": "web"}, True, id="equals"),
+        pytest.param("app==web,tier!=db", {"app": "web", "tier": "db"}, False, id="not-equals"),
+        pytest.param("tier in (a, b)", {"tier": "b"}, True, id="in"),
+        pytest.param("tier notin (a,b)", {}, True, id="notin-absent"),
+        pytest.param("canary", {"canary": ""}, True, id="exists"),
+        pytest.param("!canary", {"canary": "x"}, False, id="does-not-exist"),
+        pytest.param("", {"x": "y"}, True, id="empty-selects-all"),
+        pytest.param(
+            "app.kubernetes.io/name=llm-gateway",
+            {"app.kubernetes.io/name": "llm-gateway"},
+            True,
+            id="prefixed-key",
+        ),
+    ],
+)
+def test_scale_selector_matching(selector: str, labels: dict[str, str], matches: bool) -> None:
+    assert parse_selector(selector).matches(labels) is matches
+
+
+@pytest.mark.parametrize("selector", ["=web", "tier in (a", "a=b,,c=d", "a b"])
+def test_scale_selector_errors(selector: str) -> None:
+    with pytest.raises(SelectorError):
+        parse_selector(selector)
+
+
+def test_selector_empty_value_is_valid() -> None:
+    assert parse_selector("app=").matches({"app": ""})
+
+
+def test_go_string_matches_controller_messages() -> None:
+    selector = LabelSelector(
+        (Requirement("queue", Operator.EQUALS, ("inference",)), Requirement("env", Operator.IN, ("a", "b")))
+    )
+    assert go_string(selector) == (
+        "&LabelSelector{MatchLabels:map[string]string{queue: inference,},"
+        "MatchExpressions:[]LabelSelectorRequirement{"
+        "LabelSelectorRequirement{Key:env,Operator:In,Values:[a b],},},}"
+    )
+    assert go_string(None) == "nil"
+
+
+def test_metav1_label_selector_reads_as_label_selector_as_selector() -> None:
+    wire = LabelSelectorWire.model_validate(
+        {
+            "matchLabels": {"queue": "inference"},
+            "matchExpressions": [{"key": "env", "operator": "In", "values": ["b", "a"]}],
+        }
+    )
+    selector = label_selector_from_wire(wire)
+    assert selector is not None
+    assert str(selector) == "env in (a,b),queue=inference"
+    assert selector.match_labels == (("queue", "inference"),)
+    assert [str(r) for r in selector.match_expressions] == ["env in (a,b)"]
+    back = label_selector_to_wire(selector)
+    assert back is not None
+    assert back.to_wire() == {
+        "matchLabels": {"queue": "inference"},
+        "matchExpressions": [{"key": "env", "operator": "In", "values": ["a", "b"]}],
+    }
+    assert label_selector_from_wire(None) is None
+    empty = label_selector_from_wire(LabelSelectorWire())
+    assert empty is not None
+    assert empty.is_empty
+
+
+def test_metav1_label_selector_refuses_unknown_operators() -> None:
+    with pytest.raises(ValueError, match="operator"):
+        LabelSelectorWire.model_validate(
+            {"matchExpressions": [{"key": "env", "operator": "Gt", "values": ["1"]}]}
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from autoscaler.hpa import HorizontalPodAutoscaler
-from autoscaler.hpa.spec import (
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import (
     Behavior,
     CrossVersionObjectReference,
     MetricSpec,

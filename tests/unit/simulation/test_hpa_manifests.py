@@ -13,12 +13,12 @@ from autoscaler.simulation.hpa_file import parse_hpa_documents
 from autoscaler.simulation.hpa_manifests import (
     ManifestError,
     build_manifests,
-    format_quantity,
     load_autoscaling_config,
     parse_autoscaling_config,
     write_manifests_text,
 )
 from metrics_adapter.catalogue import default_catalogue
+from metrics_adapter.kube import format_quantity
 
 EXAMPLE = Path(__file__).parents[3] / "examples" / "hpa" / "autoscaling.yaml"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from autoscaler.forecast import FORECAST_METRIC, ForecastSettings
-from autoscaler.hpa.spec import MetricSourceType
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import MetricSourceType
 from autoscaler.sandbox.profiles import ReplayLoad
 from autoscaler.sandbox.spec import DcgmPodLabels, DeploymentSpec, GpuSpec, HpaSpec, Scenario, ServerKind
 from autoscaler.simulation.closed_loop import SimulationSettings

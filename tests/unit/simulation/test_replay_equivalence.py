@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autoscaler.hpa import ControllerConfig, HorizontalPodAutoscaler
-from autoscaler.hpa.spec import Behavior, ScalingPolicy, ScalingRules, SelectPolicy
+from autoscaler.hpa.spec.horizontal_pod_autoscaler import Behavior, ScalingPolicy, ScalingRules, SelectPolicy
 from autoscaler.simulation import (
     ReplayGrid,
     ReplayKind,
