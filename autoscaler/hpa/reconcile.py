@@ -29,11 +29,11 @@ from autoscaler.hpa.metrics.cycle import compute_metrics
 from autoscaler.hpa.metrics.metric_status import MetricProposal, MetricStatus
 from autoscaler.hpa.metrics.reader import MetricsReader
 from autoscaler.hpa.metrics.tolerance import Tolerances, tolerances_for
+from autoscaler.hpa.spec.conditions import Conditions
 from autoscaler.hpa.spec.config import ControllerConfig
 from autoscaler.hpa.spec.defaults import apply_api_defaults
 from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler, MetricSourceType
 from autoscaler.hpa.spec.objects import Pod, Scale
-from autoscaler.hpa.status.conditions import Conditions
 from autoscaler.hpa.status.result import Branch, Decision, ReconcileResult
 
 __all__ = ["reconcile"]

@@ -22,10 +22,10 @@ from autoscaler.hpa.metrics.metric_status import MetricProposal
 from autoscaler.hpa.metrics.proposals import MetricContext, compute_proposal
 from autoscaler.hpa.metrics.reader import MetricsReader
 from autoscaler.hpa.metrics.tolerance import Tolerances
+from autoscaler.hpa.spec.conditions import Conditions
 from autoscaler.hpa.spec.config import ControllerConfig
 from autoscaler.hpa.spec.horizontal_pod_autoscaler import HorizontalPodAutoscaler
 from autoscaler.hpa.spec.objects import Pod, Scale
-from autoscaler.hpa.status.conditions import Conditions
 from metrics_adapter.kube import LabelSelector, SelectorError, parse_selector
 
 __all__ = ["MetricsOutcome", "compute_metrics"]
