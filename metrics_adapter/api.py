@@ -39,6 +39,8 @@ from metrics_adapter.kube import (
     build_api_group_list,
     build_custom_metrics_resource_list,
     build_external_metrics_resource_list,
+    custom_metrics_document,
+    external_metrics_document,
     new_bad_request,
     new_external_metric_not_found,
     new_internal_error,
@@ -48,9 +50,8 @@ from metrics_adapter.kube import (
     new_service_unavailable,
     parse_custom_metric_path,
     parse_external_metric_path,
-    to_external,
 )
-from metrics_adapter.kube.fast_wire import custom_metrics_json, json_bytes
+from metrics_adapter.kube.json_body import json_bytes
 from metrics_adapter.provider import (
     BadMetricRequestError,
     MetricNotFoundError,
@@ -183,7 +184,7 @@ def create_metrics_api(
             values = await provider.get_custom(parsed)
         except Exception as exc:
             return _error_response(exc)
-        return Response(custom_metrics_json(values, version=parsed.version), media_type=_JSON)
+        return Response(json_bytes(custom_metrics_document(values, version=parsed.version)), media_type=_JSON)
 
     @app.get("/apis/" + EXTERNAL_METRICS_GROUP + "/{version}/{rest:path}")
     async def external_metric(version: str, rest: str, request: Request) -> Response:
@@ -198,7 +199,7 @@ def create_metrics_api(
             values = await provider.get_external(parsed)
         except Exception as exc:
             return _error_response(exc)
-        return Response(json_bytes(to_external(values).to_wire()), media_type=_JSON)
+        return Response(json_bytes(external_metrics_document(values)), media_type=_JSON)
 
     @app.get("/version")
     async def server_version(request: Request) -> Response:
