@@ -39,6 +39,8 @@ from metrics_adapter.kube import (
     build_api_group_list,
     build_custom_metrics_resource_list,
     build_external_metrics_resource_list,
+    custom_metrics_document,
+    external_metrics_document,
     new_bad_request,
     new_external_metric_not_found,
     new_internal_error,
@@ -48,9 +50,8 @@ from metrics_adapter.kube import (
     new_service_unavailable,
     parse_custom_metric_path,
     parse_external_metric_path,
-    to_external,
 )
-from metrics_adapter.kube.fast_wire import custom_metrics_json, json_bytes
+from metrics_adapter.kube.json_body import json_bytes
 from metrics_adapter.provider import (
     BadMetricRequestError,
     MetricNotFoundError,
@@ -127,17 +128,25 @@ def create_metrics_api(
     app = FastAPI(
         docs_url=None, redoc_url=None, openapi_url=None, title="servescale metrics API", lifespan=_freeze_heap
     )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 405:
-            return status_response(new_method_not_supported(request.url.path, request.method.lower()))
-        return status_response(_path_not_found())
-
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_middleware(_Observe, metrics=metrics)
-
     for install in middleware or []:
         install(app)
+    _add_discovery_routes(app, provider)
+    _add_metric_routes(app, provider)
+    _add_server_routes(app)
+    return app
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """A ``Status`` for what the router refuses: 405 for a method, 404 for any other path."""
+    if isinstance(exc, StarletteHTTPException) and exc.status_code == 405:
+        return status_response(new_method_not_supported(request.url.path, request.method.lower()))
+    return status_response(_path_not_found())
+
+
+def _add_discovery_routes(app: FastAPI, provider: MetricsProvider) -> None:
+    """``/apis``, ``/apis/<group>`` and ``/apis/<group>/<version>``: legacy discovery."""
 
     @app.get("/apis")
     async def api_groups(request: Request) -> Response:
@@ -168,6 +177,10 @@ def create_metrics_api(
             )
         return JSONResponse(document.to_wire())
 
+
+def _add_metric_routes(app: FastAPI, provider: MetricsProvider) -> None:
+    """The custom and external metric value lists, the routes the HPA controller reads."""
+
     @app.get("/apis/" + CUSTOM_METRICS_GROUP + "/{version}/{rest:path}")
     async def custom_metric(version: str, rest: str, request: Request) -> Response:
         request.scope["servescale.route"] = "custom"
@@ -183,7 +196,7 @@ def create_metrics_api(
             values = await provider.get_custom(parsed)
         except Exception as exc:
             return _error_response(exc)
-        return Response(custom_metrics_json(values, version=parsed.version), media_type=_JSON)
+        return Response(json_bytes(custom_metrics_document(values, version=parsed.version)), media_type=_JSON)
 
     @app.get("/apis/" + EXTERNAL_METRICS_GROUP + "/{version}/{rest:path}")
     async def external_metric(version: str, rest: str, request: Request) -> Response:
@@ -198,7 +211,11 @@ def create_metrics_api(
             values = await provider.get_external(parsed)
         except Exception as exc:
             return _error_response(exc)
-        return Response(json_bytes(to_external(values).to_wire()), media_type=_JSON)
+        return Response(json_bytes(external_metrics_document(values)), media_type=_JSON)
+
+
+def _add_server_routes(app: FastAPI) -> None:
+    """What discovery clients and the aggregator ask an apiserver besides the groups."""
 
     @app.get("/version")
     async def server_version(request: Request) -> Response:
@@ -216,8 +233,6 @@ def create_metrics_api(
     async def openapi(version: str) -> Response:
         # The aggregator tolerates 404 here ("assuming the server won't provide any spec").
         return status_response(_path_not_found())
-
-    return app
 
 
 @contextlib.asynccontextmanager

@@ -70,8 +70,8 @@ from metrics_adapter.provider import (
     ProviderError,
     UpstreamUnavailableError,
 )
-from metrics_adapter.query_cache import CoalescingCache
 from metrics_adapter.self_metrics import AdapterMetrics
+from metrics_adapter.ttl_cache import TtlCache
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class PrometheusProvider:
         self._pods = pods
         self._metrics = metrics
         self._clock = clock
-        self._cache: CoalescingCache[InstantVector] = CoalescingCache(ttl=cache_ttl, clock=time.monotonic)
+        self._cache: TtlCache[InstantVector] = TtlCache.fixed(cache_ttl, clock=time.monotonic)
 
     # discovery -----------------------------------------------------------------------------
     def custom_metric_resources(self) -> list[MetricResource]:

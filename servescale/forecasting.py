@@ -17,7 +17,7 @@ from autoscaler.simulation.autoscaling_config import AutoscalingConfig
 from autoscaler.simulation.history_query import deployment_history_query
 from autoscaler.simulation.hpa_manifests import REQUEST_RATE, ManifestError, load_autoscaling_config
 from metrics_adapter.catalogue import Catalogue
-from metrics_adapter.promql import Duration, PrometheusClient
+from metrics_adapter.promql import Duration, Expr, PrometheusClient
 from servescale.settings import SettingsError
 
 __all__ = ["build_forecast_service", "forecast_settings", "forecast_targets"]
@@ -62,7 +62,7 @@ def build_forecast_service(path: Path, *, catalogue: Catalogue, client: Promethe
     rate_window = config.autoscaling.forecast.rate_window
     window = Duration(settings.step if rate_window is None else _seconds(rate_window, "rateWindow"))
 
-    def history(target: ForecastTarget) -> str:
+    def history(target: ForecastTarget) -> Expr:
         query = deployment_history_query(
             catalogue,
             REQUEST_RATE,
@@ -70,7 +70,7 @@ def build_forecast_service(path: Path, *, catalogue: Catalogue, client: Promethe
             deployment=target.deployment,
             rate_window=window,
         )
-        return query.promql
+        return query.expr
 
     return ForecastService(
         forecast_targets(config), client=client, history_query=history, settings=settings, refit_seconds=refit

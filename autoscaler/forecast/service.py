@@ -1,7 +1,7 @@
 """Forecasts kept fresh for a service: refit on a schedule from Prometheus, read at request time.
 
 ``ForecastService`` holds one ``ForecastTarget`` per predictive Deployment. ``refit`` reads each
-target's request-rate history with one range query (``history_query`` gives the PromQL; the range
+target's request-rate history with one range query (``history_query`` gives the typed PromQL; the range
 step is the model's grid step, so a rate over that step covers every second once), sums the series
 per timestamp, and fits (``fit_history``) for forecasts up to ``horizon + refit interval`` ahead;
 a full search over smoothing weights runs once a day, refits in between keep the chosen weights.
@@ -23,7 +23,7 @@ import numpy as np
 
 from autoscaler.forecast.forecaster import DAY, ForecastSettings, NoForecast, SeasonalFit, fit_history
 from autoscaler.forecast.metric import horizon_label
-from metrics_adapter.promql import PrometheusClient, PrometheusError
+from metrics_adapter.promql import Expr, PrometheusClient, PrometheusError
 
 __all__ = ["ForecastReading", "ForecastService", "ForecastTarget"]
 
@@ -62,14 +62,14 @@ class _Slot:
 
 
 class ForecastService:
-    """Latest fit per target; ``history_query(target)`` is the PromQL of its request rate."""
+    """Latest fit per target; ``history_query(target)`` is the expression of its request rate."""
 
     def __init__(
         self,
         targets: Iterable[ForecastTarget],
         *,
         client: PrometheusClient,
-        history_query: Callable[[ForecastTarget], str],
+        history_query: Callable[[ForecastTarget], Expr],
         settings: ForecastSettings | None = None,
         refit_seconds: float = 300.0,
         search_seconds: float = DAY,

@@ -15,7 +15,7 @@ of the catalogue), so a replay sees what the HPA saw:
 "Additive" (the value of a workload is the sum over its pods: request rates, queue depths) decides
 the replay kind (``replay_spec``). A recommendation may read a Deployment's metric over another
 rate window than the catalogue's (``rate_window``: every rate and quantile window of the recipe).
-Pure: builds typed PromQL, fetches nothing.
+Pure: builds typed PromQL (rendered only by the reader, ``prometheus_history``), fetches nothing.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from metrics_adapter.catalogue import (
     with_window,
 )
 from metrics_adapter.kube import GroupResource
-from metrics_adapter.promql import Duration, Selector, eq
+from metrics_adapter.promql import Duration, Expr, Selector, eq
 
 __all__ = ["PART_LABEL", "HistoryQuery", "is_additive", "metric_history_query", "replicas_query"]
 
@@ -53,17 +53,23 @@ DEPLOYMENTS = GroupResource("deployments", "apps")
 
 @dataclass(frozen=True)
 class HistoryQuery:
-    """``pod_label``/``pod_pattern`` set: keep series whose pod label matches, then ``combine`` them.
+    """``expr`` read over a grid: with ``pod_label``/``pod_pattern`` set, keep series whose pod label
+    matches, then ``combine`` them.
 
     ``window`` is the longest range window the PromQL reads (None for gauges only).
     """
 
-    promql: str
+    expr: Expr
     combine: str  # "sum" or "mean" over the series kept at each timestamp
     additive: bool
     pod_label: str | None = None
     pod_pattern: re.Pattern[str] | None = None
     window: Duration | None = None
+
+    @property
+    def promql(self) -> str:
+        """The PromQL text, for showing to people (the reader renders ``expr`` itself)."""
+        return self.expr.render()
 
 
 def _additive_recipe(recipe: Recipe) -> bool:
@@ -112,14 +118,14 @@ def deployment_history_query(
         plan = plan_custom_query(
             definition, resource=DEPLOYMENTS, namespace=namespace, object_name=deployment
         )
-        return HistoryQuery(plan.promql, "sum", additive, window=definition.window)
+        return HistoryQuery(plan.expr, "sum", additive, window=definition.window)
     pods = definition.association(PODS)
     if pods is None or pods.object_label is None:
         raise UnsupportedReplayError(f"metric {metric!r} is served neither for Deployments nor for pods")
     plan = plan_custom_query(definition, resource=PODS, namespace=namespace)
     pattern = re.compile(rf"^{re.escape(deployment)}-[a-z0-9]+-[a-z0-9]+$")
     combine = "sum" if additive else "mean"
-    return HistoryQuery(plan.promql, combine, additive, pods.object_label, pattern, definition.window)
+    return HistoryQuery(plan.expr, combine, additive, pods.object_label, pattern, definition.window)
 
 
 def metric_history_query(
@@ -132,7 +138,7 @@ def metric_history_query(
         if definition.api is not Api.EXTERNAL:
             raise UnsupportedReplayError(f"metric {spec.name!r} is not an external metric")
         plan = plan_external_query(definition, namespace=hpa.namespace, selector=spec.metric_selector)
-        return HistoryQuery(plan.promql, "sum", True), replay_kind(hpa, additive=True)
+        return HistoryQuery(plan.expr, "sum", True), replay_kind(hpa, additive=True)
     if hpa.scale_target_ref.kind != "Deployment":
         raise UnsupportedReplayError("a replay of a Pods metric needs a Deployment target")
     query = deployment_history_query(
@@ -141,6 +147,7 @@ def metric_history_query(
     return query, replay_kind(hpa, additive=query.additive)
 
 
-def replicas_query(series: str, *, namespace: str, deployment: str) -> str:
+def replicas_query(series: str, *, namespace: str, deployment: str) -> HistoryQuery:
     """A kube-state-metrics Deployment series (``kube_deployment_status_replicas``...) of one Deployment."""
-    return Selector(series, (eq("namespace", namespace), eq("deployment", deployment))).render()
+    selector = Selector(series, (eq("namespace", namespace), eq("deployment", deployment)))
+    return HistoryQuery(selector, "sum", additive=True)

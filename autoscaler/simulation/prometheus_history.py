@@ -5,6 +5,9 @@ The thin I/O layer of backtests and recommendations: ``custom_query_range`` for 
 (``start + k * step``): samples of a timestamp are filtered by the query's pod pattern, sample-age
 parts of staleness-checked queries are dropped, and the rest are summed or averaged; a grid point
 without a sample is NaN (never 0). Synchronous, as the library is.
+
+Queries come in typed (``HistoryQuery``, whose ``expr`` is a :mod:`metrics_adapter.promql`
+expression) and are rendered here, once, for the library; nothing upstream handles PromQL text.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from prometheus_api_client import MetricRangeDataFrame, PrometheusConnect
 from prometheus_api_client.exceptions import PrometheusApiClientException
 
 from autoscaler.simulation.history_query import PART_LABEL, HistoryQuery
+from metrics_adapter.promql import Expr
 
 __all__ = ["HistoryFetchError", "HistoryGrid", "PrometheusHistory", "on_grid", "range_frame"]
 
@@ -61,7 +65,7 @@ def range_frame(data: list[dict[str, Any]]) -> pd.DataFrame:
         return MetricRangeDataFrame(data, ts_as_datetime=False)
 
 
-def on_grid(frame: pd.DataFrame, grid: HistoryGrid, *, query: HistoryQuery | None = None) -> FloatArray:
+def on_grid(frame: pd.DataFrame, grid: HistoryGrid, *, query: HistoryQuery) -> FloatArray:
     """The series of ``frame`` (a ``MetricRangeDataFrame`` with float timestamps) combined on the grid."""
     result = np.full(grid.size, np.nan)
     if frame.empty:
@@ -69,14 +73,11 @@ def on_grid(frame: pd.DataFrame, grid: HistoryGrid, *, query: HistoryQuery | Non
     table = frame.reset_index()
     if PART_LABEL in table.columns:
         table = table[table[PART_LABEL].isna()]
-    combine = "sum"
-    if query is not None:
-        combine = query.combine
-        if query.pod_label is not None and query.pod_pattern is not None:
-            if query.pod_label not in table.columns:
-                return result
-            pattern = query.pod_pattern
-            table = table[table[query.pod_label].astype(str).map(lambda name: bool(pattern.match(name)))]
+    if query.pod_label is not None and query.pod_pattern is not None:
+        if query.pod_label not in table.columns:
+            return result
+        pattern = query.pod_pattern
+        table = table[table[query.pod_label].astype(str).map(lambda name: bool(pattern.match(name)))]
     table = table[np.isfinite(table["value"].astype(float))]
     if table.empty:
         return result
@@ -85,7 +86,7 @@ def on_grid(frame: pd.DataFrame, grid: HistoryGrid, *, query: HistoryQuery | Non
     keep = (index >= 0) & (index < grid.size)
     values = table["value"].astype(float).to_numpy()[keep]
     grouped = pd.Series(values).groupby(index[keep])
-    combined = grouped.sum() if combine == "sum" else grouped.mean()
+    combined = grouped.sum() if query.combine == "sum" else grouped.mean()
     result[combined.index.to_numpy()] = combined.to_numpy()
     return result
 
@@ -100,18 +101,19 @@ class PrometheusHistory:
     def __init__(self, url: str, *, connect: PrometheusConnect | None = None) -> None:
         self._connect = connect or PrometheusConnect(url=url, disable_ssl=True)
 
-    def frame(self, promql: str, grid: HistoryGrid) -> pd.DataFrame:
-        """The raw range result as a DataFrame (columns: labels, ``timestamp`` in seconds, ``value``).
+    def frame(self, expr: Expr, grid: HistoryGrid) -> pd.DataFrame:
+        """The range result of ``expr`` as a DataFrame (columns: labels, ``timestamp`` in seconds, ``value``).
 
         Raises :class:`HistoryFetchError` when Prometheus cannot be reached or refuses the query.
         """
         try:
             data = self._connect.custom_query_range(
-                promql, start_time=grid.start, end_time=grid.end, step=grid.step_text
+                expr.render(), start_time=grid.start, end_time=grid.end, step=grid.step_text
             )
         except (PrometheusApiClientException, OSError) as exc:  # requests' errors are OSErrors
             raise HistoryFetchError(str(exc)) from exc
         return range_frame(data)
 
-    def series(self, promql: str, grid: HistoryGrid, *, query: HistoryQuery | None = None) -> FloatArray:
-        return on_grid(self.frame(promql, grid), grid, query=query)
+    def series(self, query: HistoryQuery, grid: HistoryGrid) -> FloatArray:
+        """``query`` read on ``grid``: its series filtered and combined as it says."""
+        return on_grid(self.frame(query.expr, grid), grid, query=query)

@@ -123,7 +123,7 @@ def fetch_load_latency(
     step_seconds = grid.step.total_seconds()
     lead = 0 if load_query.window is None else math.ceil(load_query.window.seconds / step_seconds - 1e-9)
     load_grid = HistoryGrid(grid.start - lead * grid.step, grid.end, grid.step)
-    load = history.series(load_query.promql, load_grid, query=load_query)
+    load = history.series(load_query, load_grid)
     unfilled = np.zeros(load.shape, dtype=np.bool_)
     if load_query.window is not None:
         unfilled = unfilled_rate_windows(
@@ -133,7 +133,7 @@ def fetch_load_latency(
         seconds=grid.seconds,
         total_load=load[lead:],
         ready_replicas=history.series(ready, grid),
-        latency_ms=history.series(latency_query.promql, grid, query=latency_query),
+        latency_ms=history.series(latency_query, grid),
         additive=load_query.additive,
         unfilled_window=unfilled[lead:],
     )

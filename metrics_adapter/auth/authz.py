@@ -20,10 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from metrics_adapter.ttl_cache import TtlCache
+
 from .errors import AuthBackendError, Forbidden
 from .kube_api import KubeReviewClient
 from .request_attributes import NonResourceAttributes, RequestAttributes, ResourceAttributes
-from .ttl_cache import TtlCache
 from .user import UserInfo
 
 __all__ = [
@@ -98,7 +99,7 @@ class SubjectAccessReviewAuthorizer:
             answer = await self._client.create(SUBJECT_ACCESS_REVIEW_PATH, body)
             return _decision_from_status(answer["status"])
 
-        return await self._cache.get_or_load((user, attributes), review)
+        return (await self._cache.get((user, attributes), review)).value
 
 
 def forbidden_error(

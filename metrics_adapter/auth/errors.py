@@ -6,13 +6,16 @@ and logged, never put in the message. :class:`AuthConfigError` is different: it 
 was started with unusable settings (bad certificate files, an insecure bind address) and is raised
 at start-up, never per request.
 
-This module must not know about any HTTP framework; :func:`status_body` builds the plain
-``metav1.Status`` dict so the HTTP edge can send it as JSON with ``code`` as the HTTP status.
+This module must not know about any HTTP framework; :func:`status_body` writes the
+``metav1.Status`` document (the one ``metrics_adapter.kube.Status`` writer) so the HTTP edge can
+send it as JSON with ``code`` as the HTTP status.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
+
+from metrics_adapter.kube import Status, StatusReason
 
 __all__ = [
     "AuthBackendError",
@@ -73,12 +76,4 @@ class AuthConfigError(ValueError):
 
 def status_body(error: AuthError) -> dict[str, Any]:
     """The ``metav1.Status`` document for ``error``; send it with HTTP status ``error.code``."""
-    return {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "metadata": {},
-        "status": "Failure",
-        "message": error.message,
-        "reason": error.reason,
-        "code": error.code,
-    }
+    return Status(message=error.message, reason=StatusReason(error.reason), code=error.code).to_wire()

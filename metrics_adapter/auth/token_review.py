@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from metrics_adapter.ttl_cache import TtlCache
+
 from .errors import AuthBackendError
 from .kube_api import KubeReviewClient
-from .ttl_cache import TtlCache
 from .user import UserInfo, freeze_extra
 
 __all__ = ["TOKEN_REVIEW_PATH", "TokenReviewAuthenticator", "token_review_body"]
@@ -84,9 +85,7 @@ class TokenReviewAuthenticator:
     ) -> None:
         self._client = client
         self._audiences = tuple(audiences)
-        self._cache: TtlCache[_Review] = TtlCache(
-            ttl_for=lambda _: cache_ttl, clock=clock, max_entries=max_entries
-        )
+        self._cache: TtlCache[_Review] = TtlCache.fixed(cache_ttl, clock=clock, max_entries=max_entries)
 
     async def authenticate_token(self, token: str) -> UserInfo | None:
         key = hashlib.sha256(token.encode()).digest()
@@ -97,4 +96,4 @@ class TokenReviewAuthenticator:
             )
             return _Review(_user_from_status(answer["status"], self._audiences))
 
-        return (await self._cache.get_or_load(key, review)).user
+        return (await self._cache.get(key, review)).value.user

@@ -2,9 +2,10 @@
 
 Quantities, label selectors, ``Status`` errors, ``MetricValueList`` (v1beta1, v1beta2),
 ``ExternalMetricValueList``, discovery documents, group-resources and request paths. Pydantic
-models at the edge, frozen dataclasses for values. The subpackage ``autoscaling`` holds the
-objects the HPA controller reads (HorizontalPodAutoscaler, Scale, pods, PodMetrics, metric value
-lists). Imports no other package of ours.
+models define and read each wire shape, frozen dataclasses hold values; one writer per document
+(plain dicts for the metric value lists, the server's hot path). The subpackage ``autoscaling``
+holds the objects the HPA controller reads (HorizontalPodAutoscaler, Scale, pods, PodMetrics,
+metric value lists). Imports no other package of ours.
 """
 
 from metrics_adapter.kube.api_groups import (
@@ -19,8 +20,7 @@ from metrics_adapter.kube.custom_metrics import (
     MetricValueListV1Beta2,
     MetricValueV1Beta1,
     MetricValueV1Beta2,
-    to_v1beta1,
-    to_v1beta2,
+    custom_metrics_document,
 )
 from metrics_adapter.kube.discovery import (
     APIGroup,
@@ -44,7 +44,7 @@ from metrics_adapter.kube.errors import (
 from metrics_adapter.kube.external_metrics import (
     ExternalMetricValueList,
     ExternalMetricValueWire,
-    to_external,
+    external_metrics_document,
 )
 from metrics_adapter.kube.quantity import approximate_float, format_quantity, milli_value, parse_quantity
 from metrics_adapter.kube.request_paths import (
@@ -132,6 +132,8 @@ __all__ = [
     "build_api_group_list",
     "build_custom_metrics_resource_list",
     "build_external_metrics_resource_list",
+    "custom_metrics_document",
+    "external_metrics_document",
     "format_quantity",
     "format_time",
     "go_string",
@@ -156,7 +158,4 @@ __all__ = [
     "parse_quantity",
     "parse_selector",
     "parse_time",
-    "to_external",
-    "to_v1beta1",
-    "to_v1beta2",
 ]

@@ -13,18 +13,23 @@ absent selector     ``"selector": null``             ``"metric": {..., "selector
 
 Both lists are ``{"kind": "MetricValueList", "apiVersion": "custom.metrics.k8s.io/<v>",
 "metadata": {}, "items": [...]}``; the HPA decodes by ``kind``/``apiVersion`` so both are always
-written. ``to_v1beta1``/``to_v1beta2`` serialise internal ``MetricValue``s; the models also read
-documents from real servers. Knows nothing of PromQL or HTTP.
+written.
+
+The pydantic models define and validate the shape and read documents back (from real servers, in
+tests); they do not write. :func:`custom_metrics_document` is the one writer: it builds the plain
+JSON-ready dict from already-validated ``MetricValue`` objects, because building hundreds of
+validated models per request costs more than the query itself. Knows nothing of PromQL or HTTP.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
 from metrics_adapter.kube.quantity import format_quantity
+from metrics_adapter.kube.selector import LabelSelector
 from metrics_adapter.kube.timestamps import format_time
 from metrics_adapter.kube.values import MetricValue, ObjectReference
 from metrics_adapter.kube.wire import (
@@ -42,8 +47,7 @@ __all__ = [
     "MetricValueListV1Beta2",
     "MetricValueV1Beta1",
     "MetricValueV1Beta2",
-    "to_v1beta1",
-    "to_v1beta2",
+    "custom_metrics_document",
 ]
 
 
@@ -87,45 +91,48 @@ class MetricValueListV1Beta2(WireModel):
     items: list[MetricValueV1Beta2] = Field(default_factory=list)
 
 
-def _described(reference: ObjectReference) -> ObjectReferenceWire:
-    return ObjectReferenceWire(
-        kind=reference.kind,
-        namespace=reference.namespace,
-        name=reference.name,
-        api_version=reference.api_version,
-    )
+def _described(reference: ObjectReference) -> dict[str, str]:
+    """``describedObject`` in ``ObjectReferenceWire`` field order, ``namespace`` omitted when absent."""
+    described = {"kind": reference.kind}
+    if reference.namespace is not None:
+        described["namespace"] = reference.namespace
+    described["name"] = reference.name
+    described["apiVersion"] = reference.api_version
+    return described
 
 
-def to_v1beta1(values: Iterable[MetricValue]) -> MetricValueListV1Beta1:
-    """The custom.metrics.k8s.io/v1beta1 ``MetricValueList`` of ``values``, in order."""
-    return MetricValueListV1Beta1(
-        items=[
-            MetricValueV1Beta1(
-                described_object=_described(value.described),
-                metric_name=value.metric_name,
-                timestamp=format_time(value.timestamp),
-                window=value.window_seconds,
-                value=format_quantity(value.value),
-                selector=label_selector_to_wire(value.selector),
-            )
-            for value in values
-        ]
-    )
+def _selector(selector: LabelSelector | None, cache: dict[int, Any]) -> Any:
+    key = id(selector)
+    if key not in cache:
+        wire = label_selector_to_wire(selector)
+        cache[key] = None if wire is None else wire.to_wire()
+    return cache[key]
 
 
-def to_v1beta2(values: Iterable[MetricValue]) -> MetricValueListV1Beta2:
-    """The custom.metrics.k8s.io/v1beta2 ``MetricValueList`` of ``values``, in order."""
-    return MetricValueListV1Beta2(
-        items=[
-            MetricValueV1Beta2(
-                described_object=_described(value.described),
-                metric=MetricIdentifier(
-                    name=value.metric_name, selector=label_selector_to_wire(value.selector)
-                ),
-                timestamp=format_time(value.timestamp),
-                window_seconds=value.window_seconds,
-                value=format_quantity(value.value),
-            )
-            for value in values
-        ]
-    )
+def custom_metrics_document(values: Iterable[MetricValue], *, version: str) -> dict[str, Any]:
+    """The ``MetricValueList`` of ``values``, in order, for ``v1beta1`` or ``v1beta2``, as a JSON-ready dict.
+
+    Keys come in the models' field order, ``null`` and omitted fields as the models write them.
+    """
+    selectors: dict[int, Any] = {}
+    items: list[dict[str, Any]] = []
+    for value in values:
+        item: dict[str, Any] = {"describedObject": _described(value.described)}
+        selector = _selector(value.selector, selectors)
+        if version == "v1beta1":
+            item["metricName"] = value.metric_name
+        else:
+            item["metric"] = {"name": value.metric_name, "selector": selector}
+        item["timestamp"] = format_time(value.timestamp)
+        if value.window_seconds is not None:
+            item["window" if version == "v1beta1" else "windowSeconds"] = value.window_seconds
+        item["value"] = format_quantity(value.value)
+        if version == "v1beta1":
+            item["selector"] = selector
+        items.append(item)
+    return {
+        "kind": "MetricValueList",
+        "apiVersion": f"custom.metrics.k8s.io/{version}",
+        "metadata": {},
+        "items": items,
+    }

@@ -30,7 +30,7 @@ from autoscaler.sandbox import Scenario
 from autoscaler.sandbox.profiles import ReplayLoad
 from autoscaler.simulation.closed_loop import SimulationSettings
 from autoscaler.simulation.forecast_reader import ForecastOptions
-from autoscaler.simulation.history_query import deployment_history_query
+from autoscaler.simulation.history_query import HistoryQuery, deployment_history_query
 from autoscaler.simulation.hpa_manifests import REQUEST_RATE
 from autoscaler.simulation.policies import Policy, PolicySettings, compare_policies, policy_table
 from autoscaler.simulation.policy_plots import plot_policies
@@ -52,7 +52,7 @@ __all__ = [
 class DemandHistory(Protocol):
     """Where recorded series come from (``PrometheusHistory``)."""
 
-    def series(self, promql: str, grid: HistoryGrid) -> npt.NDArray[np.float64]: ...
+    def series(self, query: HistoryQuery, grid: HistoryGrid) -> npt.NDArray[np.float64]: ...
 
 
 def parse_policies(text: str) -> tuple[Policy, ...]:
@@ -121,7 +121,7 @@ def run_policy_comparison(
 
 def recorded_demand(
     history: DemandHistory,
-    promql: str,
+    query: HistoryQuery,
     *,
     start: datetime,
     end: datetime,
@@ -141,7 +141,7 @@ def recorded_demand(
     window = HistoryGrid(start, end, timedelta(seconds=step_seconds))
     parts = []
     for grid in (before, window):
-        values = history.series(promql, grid)
+        values = history.series(query, grid)
         missing = int(np.isnan(values).sum())
         if missing:
             raise ValueError(
@@ -194,7 +194,7 @@ def backtest_policies(
     try:
         load = recorded_demand(
             history,
-            query.promql,
+            query,
             start=grid.start,
             end=grid.end,
             history_seconds=ForecastOptions(horizon_seconds=0.0).history_seconds,

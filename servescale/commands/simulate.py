@@ -242,7 +242,7 @@ def backtest_command(
     history = PrometheusHistory(prometheus_url)
     target = dict(namespace=hpa.namespace, deployment=hpa.scale_target_ref.name)
     try:
-        metric = history.series(query.promql, grid, query=query)
+        metric = history.series(query, grid)
         actual = history.series(replicas_query("kube_deployment_status_replicas", **target), grid)
         spec = history.series(replicas_query("kube_deployment_spec_replicas", **target), grid)
     except HistoryFetchError as exc:

@@ -13,7 +13,17 @@ from prometheus_client import CollectorRegistry
 from autoscaler.forecast import FORECAST_METRIC, ForecastSettings, NoForecast
 from autoscaler.forecast.service import ForecastService, ForecastTarget
 from metrics_adapter.api import create_metrics_api
-from metrics_adapter.promql import Labels, Matrix, PrometheusUnavailableError, RangeSeries
+from metrics_adapter.promql import (
+    Duration,
+    Labels,
+    Matrix,
+    PrometheusUnavailableError,
+    RangeSeries,
+    Selector,
+    aggregate,
+    eq,
+)
+from metrics_adapter.promql import rate as rate_of
 from metrics_adapter.promql.fake import FakePrometheus, RecordedQuery
 from metrics_adapter.provider import StaticProvider
 from metrics_adapter.self_metrics import AdapterMetrics
@@ -23,6 +33,7 @@ NOW = 1_700_000_000.0
 SEASON = 600.0
 SETTINGS = ForecastSettings(step=10.0, seasons=(SEASON,), max_age=30.0, evaluation=SEASON)
 QUERY = 'sum(rate(requests{deployment="llama"}[10s]))'
+QUERY_EXPR = aggregate("sum", rate_of(Selector("requests", (eq("deployment", "llama"),)), Duration(10)))
 TARGET = ForecastTarget("ml", "llama", 195.0)
 EXTERNAL = f"/apis/external.metrics.k8s.io/v1beta1/namespaces/ml/{FORECAST_METRIC}"
 OBJECT = f"/apis/custom.metrics.k8s.io/v1beta2/namespaces/ml/deployments.apps/llama/{FORECAST_METRIC}"
@@ -47,7 +58,9 @@ async def service_with(prometheus: FakePrometheus) -> ForecastService:
     service = ForecastService(
         [TARGET, ForecastTarget("ml", "resnet", 195.0)],
         client=prometheus,
-        history_query=lambda target: QUERY if target.deployment == "llama" else "absent_series",
+        history_query=lambda target: (
+            QUERY_EXPR if target.deployment == "llama" else Selector("absent_series")
+        ),
         settings=SETTINGS,
         refit_seconds=30.0,
         clock=lambda: NOW,

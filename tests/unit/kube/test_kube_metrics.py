@@ -16,13 +16,12 @@ from metrics_adapter.kube import (
     MetricValueListV1Beta2,
     ObjectReference,
     SelectorError,
+    custom_metrics_document,
+    external_metrics_document,
     format_time,
     label_selector_to_wire,
     parse_selector,
     parse_time,
-    to_external,
-    to_v1beta1,
-    to_v1beta2,
 )
 
 NOON = datetime(2026, 5, 1, 10, 0, 0, tzinfo=UTC)
@@ -71,7 +70,7 @@ def test_v1beta2_matches_the_documented_document() -> None:
             },
         ],
     }
-    assert to_v1beta2(_pod_values()).to_wire() == expected
+    assert custom_metrics_document(_pod_values(), version="v1beta2") == expected
 
 
 def test_v1beta1_matches_the_documented_document() -> None:
@@ -90,7 +89,7 @@ def test_v1beta1_matches_the_documented_document() -> None:
             }
         ],
     }
-    assert to_v1beta1(_pod_values()[:1]).to_wire() == expected
+    assert custom_metrics_document(_pod_values()[:1], version="v1beta1") == expected
 
 
 def test_gauge_omits_the_window_and_cluster_scoped_object_omits_namespace() -> None:
@@ -100,8 +99,8 @@ def test_gauge_omits_the_window_and_cluster_scoped_object_omits_namespace() -> N
         timestamp=NOON,
         value=Decimal("0.75"),
     )
-    v1 = to_v1beta1([node]).to_wire()["items"][0]
-    v2 = to_v1beta2([node]).to_wire()["items"][0]
+    v1 = custom_metrics_document([node], version="v1beta1")["items"][0]
+    v2 = custom_metrics_document([node], version="v1beta2")["items"][0]
     assert "window" not in v1
     assert "windowSeconds" not in v2
     assert (
@@ -113,7 +112,7 @@ def test_gauge_omits_the_window_and_cluster_scoped_object_omits_namespace() -> N
 
 
 def test_empty_list_still_carries_kind_metadata_and_items() -> None:
-    assert to_v1beta2([]).to_wire() == {
+    assert custom_metrics_document([], version="v1beta2") == {
         "kind": "MetricValueList",
         "apiVersion": "custom.metrics.k8s.io/v1beta2",
         "metadata": {},
@@ -137,8 +136,10 @@ def test_metric_selector_is_echoed_in_both_versions() -> None:
             {"key": "env", "operator": "NotIn", "values": ["dev"]},
         ],
     }
-    assert to_v1beta1([value]).to_wire()["items"][0]["selector"] == wire_selector
-    assert to_v1beta2([value]).to_wire()["items"][0]["metric"]["selector"] == wire_selector
+    assert custom_metrics_document([value], version="v1beta1")["items"][0]["selector"] == wire_selector
+    assert (
+        custom_metrics_document([value], version="v1beta2")["items"][0]["metric"]["selector"] == wire_selector
+    )
 
 
 @pytest.mark.parametrize(
@@ -169,7 +170,7 @@ def test_external_matches_the_documented_document() -> None:
     value = ExternalMetricValue(
         metric_name="queue_depth", timestamp=NOON, value=Decimal(12000), metric_labels={"queue": "orders"}
     )
-    assert to_external([value]).to_wire() == {
+    assert external_metrics_document([value]) == {
         "kind": "ExternalMetricValueList",
         "apiVersion": "external.metrics.k8s.io/v1beta1",
         "metadata": {},
@@ -186,7 +187,7 @@ def test_external_matches_the_documented_document() -> None:
 
 def test_external_always_writes_metric_labels_and_the_window_when_known() -> None:
     value = ExternalMetricValue(metric_name="lag", timestamp=NOON, value=Decimal("0.5"), window_seconds=120)
-    item = to_external([value]).to_wire()["items"][0]
+    item = external_metrics_document([value])["items"][0]
     assert item["metricLabels"] == {}
     assert item["window"] == 120
     assert item["value"] == "500m"
@@ -195,10 +196,20 @@ def test_external_always_writes_metric_labels_and_the_window_when_known() -> Non
 @pytest.mark.parametrize(
     ("document", "model"),
     [
-        pytest.param(lambda: to_v1beta1(_pod_values()), MetricValueListV1Beta1, id="v1beta1"),
-        pytest.param(lambda: to_v1beta2(_pod_values()), MetricValueListV1Beta2, id="v1beta2"),
         pytest.param(
-            lambda: to_external([ExternalMetricValue(metric_name="q", timestamp=NOON, value=Decimal(3))]),
+            lambda: custom_metrics_document(_pod_values(), version="v1beta1"),
+            MetricValueListV1Beta1,
+            id="v1beta1",
+        ),
+        pytest.param(
+            lambda: custom_metrics_document(_pod_values(), version="v1beta2"),
+            MetricValueListV1Beta2,
+            id="v1beta2",
+        ),
+        pytest.param(
+            lambda: external_metrics_document(
+                [ExternalMetricValue(metric_name="q", timestamp=NOON, value=Decimal(3))]
+            ),
             ExternalMetricValueList,
             id="external",
         ),
@@ -206,7 +217,7 @@ def test_external_always_writes_metric_labels_and_the_window_when_known() -> Non
 )
 def test_documents_read_back_into_the_same_model(document: Any, model: Any) -> None:
     original = document()
-    assert model.model_validate(original.to_wire()) == original
+    assert model.model_validate(original).to_wire() == original
 
 
 def test_reading_a_go_server_document_tolerates_extra_fields() -> None:

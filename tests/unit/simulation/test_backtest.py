@@ -94,7 +94,7 @@ def test_external_history_query_keeps_the_selector() -> None:
 
 
 def test_replicas_query_selects_one_deployment() -> None:
-    assert replicas_query("kube_deployment_spec_replicas", namespace="ml", deployment="llama") == (
+    assert replicas_query("kube_deployment_spec_replicas", namespace="ml", deployment="llama").promql == (
         'kube_deployment_spec_replicas{namespace="ml", deployment="llama"}'
     )
 

@@ -13,10 +13,12 @@ import typer
 from rich.console import Console
 
 from autoscaler.sandbox.scenario import load_scenario
+from autoscaler.simulation.history_query import HistoryQuery
 from autoscaler.simulation.hpa_file import load_hpa_file
 from autoscaler.simulation.policies import Policy
 from autoscaler.simulation.prometheus_history import HistoryGrid
 from metrics_adapter.catalogue import default_catalogue
+from metrics_adapter.promql import Selector
 from servescale.commands.policies import backtest_policies, recorded_demand
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
@@ -32,8 +34,8 @@ class RecordedHistory:
         self.gap_at = gap_at
         self.queries: list[str] = []
 
-    def series(self, promql: str, grid: HistoryGrid) -> np.ndarray:
-        self.queries.append(promql)
+    def series(self, query: HistoryQuery, grid: HistoryGrid) -> np.ndarray:
+        self.queries.append(query.promql)
         times = np.array([(grid.start - START).total_seconds()]) + grid.seconds + 6 * 3600.0
         values = np.array([self.load.rate_at(t) for t in times.tolist()])
         if self.gap_at is not None:
@@ -81,7 +83,12 @@ def test_a_gap_in_the_history_is_refused(tmp_path: Path) -> None:
 def test_recorded_demand_puts_t0_at_the_start_of_the_window() -> None:
     history = RecordedHistory()
     load = recorded_demand(
-        history, "q", start=START, end=START + timedelta(hours=1), history_seconds=86_400.0, step_seconds=60.0
+        history,
+        HistoryQuery(Selector("q"), "sum", additive=True),
+        start=START,
+        end=START + timedelta(hours=1),
+        history_seconds=86_400.0,
+        step_seconds=60.0,
     )
     assert load.times[0] == pytest.approx(-86_400.0)
     assert load.times[-1] == pytest.approx(3600.0)
