@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from servescale.commands import alerts, dashboards, demo, deploy, hpa, sandbox, serve, simulate, slo
+from servescale.commands.conventions import ExitCode
 
 app = typer.Typer(
     name="servescale",
@@ -20,7 +21,7 @@ app = typer.Typer(
 def _print_version(value: bool) -> None:
     if value:
         typer.echo(f"servescale {version('servescale')}")
-        raise typer.Exit()
+        raise typer.Exit(code=ExitCode.OK)
 
 
 @app.callback()

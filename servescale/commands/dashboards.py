@@ -33,7 +33,8 @@ from dashboards.push import (
     push_boards,
 )
 from metrics_adapter.catalogue import CatalogueError, load_config
-from servescale.commands.cli_input import EXIT_FAILED, fail, load_slo_files
+from servescale.commands.cli_input import load_slo_files
+from servescale.commands.conventions import ExitCode, fail
 from servescale.settings import SettingsError, read_secret_file
 
 __all__ = ["load_boards", "register"]
@@ -159,13 +160,12 @@ def push_command(
             _push(url, token=token, boards=boards, message=message, timeout_seconds=timeout)
         )
     except GrafanaUnreachableError as exc:
-        fail(" ".join(str(exc).split()), EXIT_FAILED)
+        fail(" ".join(str(exc).split()), ExitCode.FAILED)
     for result in results:
         typer.echo(_result_line(result), err=not result.ok)
     failed = sum(not result.ok for result in results)
     if failed:
-        typer.echo(f"error: {failed} of {len(results)} dashboards were not pushed", err=True)
-        raise typer.Exit(code=EXIT_FAILED)
+        fail(f"{failed} of {len(results)} dashboards were not pushed", ExitCode.FAILED)
 
 
 async def _push(

@@ -20,7 +20,7 @@ from dashboards import Board
 from dashboards.live import TimeRange
 from dashboards.preview import PanelView, read_board, write_preview
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusConfig, PrometheusError
-from servescale.commands.cli_input import EXIT_FAILED, fail, parse_duration, parse_time
+from servescale.commands.conventions import ExitCode, fail, parse_duration, parse_time
 
 __all__ = ["preview_command"]
 
@@ -64,7 +64,7 @@ def preview_command(
     try:
         read = asyncio.run(_read(boards, prometheus_url, time_range))
     except PrometheusError as exc:
-        fail(f"Prometheus at {prometheus_url}: {exc}", EXIT_FAILED)
+        fail(f"Prometheus at {prometheus_url}: {exc}", ExitCode.FAILED)
     except ValueError as exc:
         fail(f"--prometheus-url {prometheus_url!r}: {exc}")
     for board, views in read:

@@ -18,7 +18,7 @@ from autoscaler.sandbox import ScenarioError, load_scenario
 from autoscaler.simulation.hpa_file import HpaFileError, load_hpa_file
 from metrics_adapter.pods.prometheus_source import PrometheusPodSource
 from metrics_adapter.promql import Duration, HttpPrometheusClient, PrometheusConfig, PrometheusError
-from servescale.commands.cli_input import EXIT_FAILED, fail
+from servescale.commands.conventions import ExitCode, fail
 from servescale.demo.adapter_answers import adapter_columns
 from servescale.demo.fleet_summary import collect
 from servescale.demo.stack import running_stack
@@ -149,5 +149,5 @@ def register(app: typer.Typer) -> None:
         except KeyboardInterrupt:
             console.print("stopping")
         except (StackError, RuntimeError) as exc:
-            fail(str(exc), EXIT_FAILED)
+            fail(str(exc), ExitCode.FAILED)
         console.print("sandbox, Prometheus and the metrics API stopped")

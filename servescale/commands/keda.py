@@ -11,7 +11,7 @@ import typer
 from autoscaler.simulation.hpa_manifests import ManifestError, load_autoscaling_config, write_manifests_text
 from autoscaler.simulation.keda_manifests import build_scaled_objects
 from metrics_adapter.catalogue import CatalogueError, ConfigError, load_config
-from servescale.commands.cli_input import fail
+from servescale.commands.conventions import fail
 
 __all__ = ["manifests_keda_command"]
 

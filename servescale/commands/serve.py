@@ -13,7 +13,8 @@ from metrics_adapter.auth import AuthConfigError, KubeApiConfig
 from metrics_adapter.catalogue import CatalogueError, explain, load_config
 from metrics_adapter.kube import KubeFormatError
 from servescale.app import run_service
-from servescale.commands.cli_input import EXIT_FAILED, fail, prometheus_config
+from servescale.commands.cli_input import prometheus_config
+from servescale.commands.conventions import ExitCode, fail
 from servescale.listeners import ListenError
 from servescale.settings import (
     ServeSettings,
@@ -136,7 +137,7 @@ def register(app: typer.Typer) -> None:
         except (SettingsError, CatalogueError, AuthConfigError, SpecError) as exc:
             fail(str(exc))
         except ListenError as exc:
-            fail(str(exc), EXIT_FAILED)
+            fail(str(exc), ExitCode.FAILED)
         except KeyboardInterrupt:
             pass
 

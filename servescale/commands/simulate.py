@@ -52,12 +52,12 @@ from autoscaler.simulation.reports import write_backtest, write_recommendation, 
 from autoscaler.simulation.timeline import summarise, timeline_frame
 from metrics_adapter.catalogue import Catalogue, CatalogueError, ConfigError, load_config
 from metrics_adapter.promql import Duration
-from servescale.commands.cli_input import EXIT_FAILED, check_prometheus_url, parse_duration, parse_time
-from servescale.commands.cli_input import fail as _fail
+from servescale.commands.cli_input import check_prometheus_url
+from servescale.commands.conventions import ExitCode, fail, parse_duration, parse_time
 from servescale.commands.keda import manifests_keda_command
 from servescale.commands.policies import backtest_policies, parse_policies, run_policy_comparison
 
-__all__ = ["parse_duration", "parse_time", "register"]
+__all__ = ["register"]
 
 ENGINES = ("auto", "scalar", "vectorised")
 
@@ -72,21 +72,21 @@ def _catalogue(path: Path | None) -> Catalogue:
     try:
         return load_config(path)
     except (ConfigError, CatalogueError) as exc:
-        _fail(f"--catalogue-config: {exc}")
+        fail(f"--catalogue-config: {exc}")
 
 
 def _hpas(path: Path) -> tuple[HorizontalPodAutoscaler, ...]:
     try:
         return load_hpa_file(path)
     except HpaFileError as exc:
-        _fail(f"--hpa: {exc}")
+        fail(f"--hpa: {exc}")
 
 
 def _scenario(path: Path | None) -> Scenario:
     try:
         return default_scenario() if path is None else load_scenario(path)
     except ScenarioError as exc:
-        _fail(f"--scenario: {exc}")
+        fail(f"--scenario: {exc}")
 
 
 def _output_dir(out: Path) -> None:
@@ -94,7 +94,7 @@ def _output_dir(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        _fail(f"--out {out}: cannot create the directory: {exc.strerror or exc}")
+        fail(f"--out {out}: cannot create the directory: {exc.strerror or exc}")
 
 
 def _write(out: Path, write: Callable[[], list[Path]]) -> list[Path]:
@@ -102,7 +102,7 @@ def _write(out: Path, write: Callable[[], list[Path]]) -> list[Path]:
     try:
         return write()
     except OSError as exc:
-        _fail(f"--out {out}: cannot write: {exc.strerror or exc}")
+        fail(f"--out {out}: cannot write: {exc.strerror or exc}")
 
 
 def _print_written(console: Console, paths: list[Path]) -> None:
@@ -139,7 +139,7 @@ def simulate_command(
             sample_interval_seconds=parse_duration(sample_interval, "--sample-interval").total_seconds(),
         )
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     scenario, hpas = _scenario(scenario_file), _hpas(hpa_file)
     _output_dir(out)
     if policies is not None:
@@ -161,7 +161,7 @@ def simulate_command(
                 scenario, hpas, settings=settings, progress=lambda t: progress.update(task, completed=t)
             )
         except (UnknownDeploymentError, ValueError) as exc:
-            _fail(f"--hpa: {exc}")
+            fail(f"--hpa: {exc}")
     frame = timeline_frame(rows)
     table = Table(title=f"{settings.duration_seconds:g} s simulated in {time.perf_counter() - started:.1f} s")
     for column in (
@@ -210,16 +210,16 @@ def backtest_command(
     console = Console()
     now = datetime.now(UTC)
     if engine not in ENGINES:
-        _fail(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        fail(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     check_prometheus_url(prometheus_url)
     step_delta = parse_duration(step, "--step")
     try:
         grid = HistoryGrid(parse_time(start, "--from", now=now), parse_time(end, "--to", now=now), step_delta)
     except ValueError as exc:
-        _fail(f"--from/--to: {exc}")
+        fail(f"--from/--to: {exc}")
     if policies is not None:
         if scenario_file is None:
-            _fail("--policies needs --scenario: the model of the Deployment the demand is replayed on")
+            fail("--policies needs --scenario: the model of the Deployment the demand is replayed on")
         _output_dir(out)
         backtest_policies(
             PrometheusHistory(prometheus_url),
@@ -237,7 +237,7 @@ def backtest_command(
     try:
         query, kind = metric_history_query(hpa, _catalogue(catalogue_config))
     except UnsupportedReplayError as exc:
-        _fail(f"--hpa: {exc}")
+        fail(f"--hpa: {exc}")
     _output_dir(out)
     history = PrometheusHistory(prometheus_url)
     target = dict(namespace=hpa.namespace, deployment=hpa.scale_target_ref.name)
@@ -246,14 +246,14 @@ def backtest_command(
         actual = history.series(replicas_query("kube_deployment_status_replicas", **target), grid)
         spec = history.series(replicas_query("kube_deployment_spec_replicas", **target), grid)
     except HistoryFetchError as exc:
-        _fail(f"cannot read history from {prometheus_url}: {exc}", EXIT_FAILED)
+        fail(f"cannot read history from {prometheus_url}: {exc}", ExitCode.FAILED)
     try:
         frame, used = run_backtest(
             hpa, kind=kind, metric=metric, actual_replicas=actual, actual_spec_replicas=spec,
             step=step_delta, config=ControllerConfig(), engine=engine,
         )  # fmt: skip
     except UnsupportedReplayError as exc:
-        _fail(f"--engine {engine}: {exc}")
+        fail(f"--engine {engine}: {exc}")
     summary = summarise_backtest(frame, step=step_delta, engine=used)
     console.print(f"PromQL: {query.promql}")
     console.print(
@@ -295,7 +295,7 @@ def recommend_command(
     console = Console()
     now = datetime.now(UTC)
     if not (math.isfinite(latency_threshold_ms) and latency_threshold_ms > 0):
-        _fail(f"--latency-threshold-ms must be a finite number > 0, got {latency_threshold_ms:g}")
+        fail(f"--latency-threshold-ms must be a finite number > 0, got {latency_threshold_ms:g}")
     check_prometheus_url(prometheus_url)
     window = None
     if rate_window is not None:
@@ -304,7 +304,7 @@ def recommend_command(
     try:
         grid = HistoryGrid(begin, finish, parse_duration(step, "--step"))
     except ValueError as exc:
-        _fail(f"--from/--to/--step: {exc}")
+        fail(f"--from/--to/--step: {exc}")
     catalogue = _catalogue(catalogue_config)
     _output_dir(out)
     try:
@@ -314,9 +314,9 @@ def recommend_command(
             rate_window=window,
         )  # fmt: skip
     except UnsupportedReplayError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except HistoryFetchError as exc:
-        _fail(f"cannot read history from {prometheus_url}: {exc}", EXIT_FAILED)
+        fail(f"cannot read history from {prometheus_url}: {exc}", ExitCode.FAILED)
     console.print(f"history: {history.describe()}")
     usable = history.usable
     try:
@@ -325,7 +325,7 @@ def recommend_command(
             threshold_ms=latency_threshold_ms, headroom=headroom,
         )  # fmt: skip
     except FitError as exc:
-        _fail(f"cannot recommend a target: {exc} ({history.describe()})", EXIT_FAILED)
+        fail(f"cannot recommend a target: {exc} ({history.describe()})", ExitCode.FAILED)
     definition = catalogue.get(metric)
     target = {"type": "AverageValue", "averageValue": format_quantity(result.target_per_pod)}
     entry = {"type": "Pods", "pods": {"metric": {"name": metric}, "target": target}}
@@ -369,7 +369,7 @@ def manifests_hpa_command(
     try:
         manifests = build_manifests(load_autoscaling_config(config), catalogue)
     except ManifestError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     text = write_manifests_text(manifests)
     if out is None:
         typer.echo(text, nl=False)
@@ -377,7 +377,7 @@ def manifests_hpa_command(
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
-            _fail(f"--out {out}: cannot write: {exc.strerror or exc}")
+            fail(f"--out {out}: cannot write: {exc.strerror or exc}")
         typer.echo(f"wrote {len(manifests)} HorizontalPodAutoscaler(s) to {out}")
 
 

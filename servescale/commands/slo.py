@@ -5,8 +5,8 @@
 * ``slo report --slos FILE --prometheus-url URL [--at T | --month 2026-10] --format json|md|html
   --out FILE`` writes a report (HTML with charts), with a progress bar on standard error.
 
-``--at`` is ISO 8601 with a zone (``2026-10-11T00:00:00Z``) or Unix seconds; default now. Invalid
-input exits 2, an unreachable Prometheus exits 1.
+``--at`` is a time as every command reads one (:mod:`servescale.commands.conventions`); default now.
+Invalid input exits 2, an unreachable Prometheus exits 1.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusClient, PrometheusConfig, PrometheusError
-from servescale.commands.cli_input import EXIT_FAILED, check_prometheus_url, load_slo_files
-from servescale.commands.cli_input import fail as _fail
+from servescale.commands.cli_input import check_prometheus_url, load_slo_files
+from servescale.commands.conventions import ExitCode, fail, parse_time
 from slo.evaluation import SLOEvaluator
 from slo.evaluation_batch import BatchSettings
 from slo.evaluation_model import Evaluation, SLOStatus
@@ -48,7 +48,9 @@ UrlOption = Annotated[
 ]
 AtOption = Annotated[
     str | None,
-    typer.Option("--at", help="Evaluation instant: ISO 8601 with a zone, or Unix seconds. Default: now."),
+    typer.Option(
+        "--at", help="Evaluation instant: RFC 3339 with a zone, Unix seconds or now-<duration>. Default: now."
+    ),
 ]
 BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Probes combined into one query.")]
 ConcurrencyOption = Annotated[int, typer.Option("--concurrency", min=1, help="Queries in flight at once.")]
@@ -60,33 +62,17 @@ async def http_client(url: str) -> AsyncIterator[PrometheusClient]:
         yield client
 
 
-def parse_at(text: str | None, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> datetime:
-    """``--at``: ISO 8601 with a zone (``Z`` allowed) or Unix seconds; ``None`` is now."""
-    if text is None:
-        return now()
-    try:
-        seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        try:
-            return datetime.fromtimestamp(seconds, tz=UTC)
-        except (ValueError, OverflowError, OSError):
-            _fail(f"--at {text!r} is not a time (Unix seconds out of range)")
-    try:
-        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        _fail(f"--at {text!r} is neither ISO 8601 nor Unix seconds")
-    if at.tzinfo is None:
-        _fail(f"--at {text!r} has no time zone; add Z or an offset")
-    return at
+def _instant(at: str | None) -> datetime:
+    """``--at`` (see :func:`parse_time`); now when omitted."""
+    now = datetime.now(UTC)
+    return now if at is None else parse_time(at, "--at", now=now)
 
 
 def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
     try:
         return asyncio.run(coroutine)
     except PrometheusError as exc:
-        _fail(f"Prometheus: {exc}", EXIT_FAILED)
+        fail(f"Prometheus: {exc}", ExitCode.FAILED)
 
 
 def _burns(status: SLOStatus) -> str:
@@ -167,9 +153,9 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
     ) -> None:
         """Evaluate every SLO at one instant."""
         if fmt not in ("table", "json"):
-            _fail(f"--format must be table or json, got {fmt!r}")
+            fail(f"--format must be table or json, got {fmt!r}")
         check_prometheus_url(prometheus_url)
-        specs, instant = load_slo_files(slos), parse_at(at)
+        specs, instant = load_slo_files(slos), _instant(at)
         settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
 
         async def evaluate() -> Evaluation:
@@ -197,13 +183,13 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
     ) -> None:
         """Write a JSON, Markdown or HTML report on every SLO."""
         if at is not None and month is not None:
-            _fail("give --at or --month, not both")
+            fail("give --at or --month, not both")
         try:
             period = None if month is None else parse_month(month)
         except ValueError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         check_prometheus_url(prometheus_url)
-        specs, instant = load_slo_files(slos), parse_at(at)
+        specs, instant = load_slo_files(slos), _instant(at)
         settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 
@@ -225,7 +211,7 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
-            _fail(f"cannot write {out}: {exc.strerror or exc}")
+            fail(f"cannot write {out}: {exc.strerror or exc}")
         typer.echo(str(out))
 
     app.add_typer(slo_app, name="slo")
