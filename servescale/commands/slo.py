@@ -21,12 +21,20 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusClient, PrometheusConfig, PrometheusError
 from servescale.commands.cli_input import check_prometheus_url, load_slo_files
 from servescale.commands.conventions import ExitCode, fail, parse_time
+from servescale.commands.options import PrometheusUrlOption, SlosOption
 from slo.evaluation import SLOEvaluator
 from slo.evaluation_batch import BatchSettings
 from slo.evaluation_model import Evaluation, SLOStatus
@@ -35,17 +43,11 @@ from slo.report import ReportFormat, parse_month, produce_report
 from slo.report.markdown import format_duration, format_percent
 from slo.window import render_seconds
 
-__all__ = ["ClientFactory", "register"]
+__all__ = ["ClientFactory", "SLOCommands", "register"]
 
 ClientFactory = Callable[[str], AbstractAsyncContextManager[PrometheusClient]]
 _T = TypeVar("_T")
 
-SlosOption = Annotated[
-    list[Path], typer.Option("--slos", help="SLO spec file (ServeScale, OpenSLO, Sloth); repeatable.")
-]
-UrlOption = Annotated[
-    str, typer.Option("--prometheus-url", help="Prometheus base URL, e.g. http://localhost:9090.")
-]
 AtOption = Annotated[
     str | None,
     typer.Option(
@@ -54,6 +56,17 @@ AtOption = Annotated[
 ]
 BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Probes combined into one query.")]
 ConcurrencyOption = Annotated[int, typer.Option("--concurrency", min=1, help="Queries in flight at once.")]
+StatusFormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
+ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", help="json, md or html.")]
+ReportOutOption = Annotated[Path, typer.Option("--out", help="File to write.")]
+MonthOption = Annotated[str | None, typer.Option("--month", help="Report on a calendar month, e.g. 2026-10.")]
+
+
+def _progress_bar() -> Progress:
+    """The report's progress bar on standard error; off when that is not a terminal."""
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
 
 
 @contextlib.asynccontextmanager
@@ -136,18 +149,18 @@ class _RichProgress:
             self._progress.advance(self._task, amount)
 
 
-def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -> None:
-    """Add the ``slo`` command group (``status``, ``report``) to ``app``."""
-    slo_app = typer.Typer(
-        name="slo", help="Evaluate SLOs against Prometheus; write reports.", no_args_is_help=True
-    )
+class SLOCommands:
+    """``slo status`` and ``slo report``, querying Prometheus through ``client_factory``."""
 
-    @slo_app.command("status")
+    def __init__(self, client_factory: ClientFactory) -> None:
+        self._client_factory = client_factory
+
     def status(
+        self,
         slos: SlosOption,
-        prometheus_url: UrlOption,
+        prometheus_url: PrometheusUrlOption,
         at: AtOption = None,
-        fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+        fmt: StatusFormatOption = "table",
         batch_size: BatchOption = 40,
         concurrency: ConcurrencyOption = 4,
     ) -> None:
@@ -159,7 +172,7 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
         settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
 
         async def evaluate() -> Evaluation:
-            async with client_factory(prometheus_url) as client:
+            async with self._client_factory(prometheus_url) as client:
                 return await SLOEvaluator(specs, client, settings=settings).evaluate(instant)
 
         evaluation = _run(evaluate())
@@ -168,16 +181,14 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
         else:
             Console(width=200).print(status_table(evaluation))
 
-    @slo_app.command("report")
     def report(
+        self,
         slos: SlosOption,
-        prometheus_url: UrlOption,
-        out: Annotated[Path, typer.Option("--out", help="File to write.")],
-        fmt: Annotated[ReportFormat, typer.Option("--format", help="json, md or html.")] = ReportFormat.HTML,
+        prometheus_url: PrometheusUrlOption,
+        out: ReportOutOption,
+        fmt: ReportFormatOption = ReportFormat.HTML,
         at: AtOption = None,
-        month: Annotated[
-            str | None, typer.Option("--month", help="Report on a calendar month, e.g. 2026-10.")
-        ] = None,
+        month: MonthOption = None,
         batch_size: BatchOption = 40,
         concurrency: ConcurrencyOption = 4,
     ) -> None:
@@ -191,21 +202,14 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
         check_prometheus_url(prometheus_url)
         specs, instant = load_slo_files(slos), _instant(at)
         settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 
         async def build() -> str:
-            console = Console(stderr=True)
-            with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
-                async with client_factory(prometheus_url) as client:
+            with _progress_bar() as bar:
+                async with self._client_factory(prometheus_url) as client:
                     return await produce_report(
-                        specs,
-                        client,
-                        at=instant,
-                        fmt=fmt,
-                        month=period,
-                        settings=settings,
+                        specs, client, at=instant, fmt=fmt, month=period, settings=settings,
                         progress=_RichProgress(bar),
-                    )
+                    )  # fmt: skip
 
         text = _run(build())
         try:
@@ -214,4 +218,13 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
             fail(f"cannot write {out}: {exc.strerror or exc}")
         typer.echo(str(out))
 
+
+def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -> None:
+    """Add the ``slo`` command group (``status``, ``report``) to ``app``."""
+    slo_app = typer.Typer(
+        name="slo", help="Evaluate SLOs against Prometheus; write reports.", no_args_is_help=True
+    )
+    commands = SLOCommands(client_factory)
+    slo_app.command("status")(commands.status)
+    slo_app.command("report")(commands.report)
     app.add_typer(slo_app, name="slo")
