@@ -23,15 +23,14 @@ from alerts.rule_files import OutputFormat
 from alerts.verify import ToolMissingError, verify_directory
 from servescale.commands.cli_input import load_slo_files
 from servescale.commands.conventions import ExitCode, fail
+from servescale.commands.options import SlosOption
 from slo.sli import UnsupportedSLIError
 
 __all__ = ["register"]
 
 
 def render_command(
-    slos: Annotated[
-        list[Path], typer.Option("--slos", help="SLO spec file (ServeScale, OpenSLO or Sloth); repeatable.")
-    ],
+    slos: SlosOption,
     out: Annotated[Path, typer.Option("--out", help="Directory to write the files into.")],
     config: Annotated[Path | None, typer.Option("--config", help="Alerts configuration (YAML).")] = None,
     fmt: Annotated[

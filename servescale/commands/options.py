@@ -26,7 +26,7 @@ __all__ = [
 
 PrometheusUrlOption = Annotated[
     str,
-    typer.Option("--prometheus-url", help="Prometheus-compatible API base URL, e.g. http://localhost:9090."),
+    typer.Option("--prometheus-url", help="Prometheus-compatible API base URL."),
 ]
 SlosOption = Annotated[
     list[Path], typer.Option("--slos", help="SLO spec file (ServeScale, OpenSLO or Sloth); repeatable.")
@@ -50,7 +50,7 @@ FromOption = Annotated[
 ]
 ToOption = Annotated[str, typer.Option("--to", help="Range end, as --from.")]
 StepOption = Annotated[
-    str, typer.Option("--step", help="Step of the history grid (for backtest: the HPA sync period).")
+    str, typer.Option("--step", help="Step of the history grid; backtest replays one HPA cycle per step.")
 ]
 LatencyObjectiveOption = Annotated[
     float, typer.Option("--latency-objective-ms", help="Latency a request should be served within, ms.")
