@@ -30,8 +30,6 @@ from typing import NoReturn
 
 import typer
 
-from metrics_adapter.promql import Duration
-
 __all__ = ["ExitCode", "fail", "parse_duration", "parse_time"]
 
 _RELATIVE = re.compile(r"^now(?:-(?P<ago>.+))?$")
@@ -54,6 +52,10 @@ def fail(message: str, code: ExitCode = ExitCode.BAD_INPUT) -> NoReturn:
 
 def parse_duration(text: str, option: str) -> timedelta:
     """A Prometheus duration (``15s``, ``2h``, ``1h30m``); exits 2 naming ``option`` otherwise."""
+    from metrics_adapter.promql import (
+        Duration,  # here, not at the top: --help and --version need no HTTP client
+    )
+
     try:
         return timedelta(seconds=Duration.parse(text.strip()).seconds)
     except ValueError as exc:
