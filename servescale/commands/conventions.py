@@ -52,9 +52,8 @@ def fail(message: str, code: ExitCode = ExitCode.BAD_INPUT) -> NoReturn:
 
 def parse_duration(text: str, option: str) -> timedelta:
     """A Prometheus duration (``15s``, ``2h``, ``1h30m``); exits 2 naming ``option`` otherwise."""
-    from metrics_adapter.promql import (
-        Duration,  # here, not at the top: --help and --version need no HTTP client
-    )
+    # Imported here, not at the top: --help and --version need neither the promql package nor httpx.
+    from metrics_adapter.promql import Duration
 
     try:
         return timedelta(seconds=Duration.parse(text.strip()).seconds)
