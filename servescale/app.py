@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import grpc
 import uvicorn
 import yaml
 from fastapi import FastAPI
@@ -253,6 +255,106 @@ def _server_configs(
     return configs
 
 
+@dataclass
+class _Auth:
+    """How the secure port authenticates: the TLS settings and, with a secure port, the request auth."""
+
+    settings: AuthSettings
+    requestheader: RequestHeaderSettings | None = None
+    request_auth: RequestAuth | None = None
+
+
+async def _auth(settings: ServeSettings) -> _Auth:
+    """TokenReview/SAR through the Kubernetes API and the front-proxy settings, for the secure port."""
+    review: KubeReviewClient | None = None
+    if settings.kube_api is not None:
+        review = KubeReviewClient(
+            build_kube_http_client(settings.kube_api), token_source=TokenSource(settings.kube_api)
+        )
+    if settings.secure_port is None:
+        return _Auth(AuthSettings(requestheader=None, client_ca_file=settings.client_ca_file))
+    if review is None:
+        raise SettingsError(
+            "--secure-port needs the Kubernetes API for TokenReview and SubjectAccessReview: "
+            "pass --kube-api-url URL (or run in a cluster), or --secure-port 0 with --insecure-port"
+        )
+    requestheader = await _requestheader(settings)
+    auth_settings = AuthSettings(requestheader=requestheader, client_ca_file=settings.client_ca_file)
+    return _Auth(auth_settings, requestheader, build_request_auth(auth_settings, review_client=review))
+
+
+def _mount_slo_status(
+    settings: ServeSettings, apps: ServiceApps, client: PrometheusClient, registry: CollectorRegistry
+) -> CachedStatus | None:
+    """With ``--slos``: ``/slo/v1/status`` on the metrics apps, kept fresh by the returned status."""
+    if settings.slo_file is None:
+        return None
+    slo_status = _slo_status(settings.slo_file, client, registry)
+    for app in (apps.secure, apps.insecure):
+        if app is not None:
+            app.include_router(create_slo_router(slo_status))
+    return slo_status
+
+
+def _background(
+    settings: ServeSettings,
+    pods_task: Runner,
+    forecasts: ForecastService | None,
+    slo_status: CachedStatus | None,
+) -> list[asyncio.Task[None]]:
+    """The pod cache, the forecast refits and the SLO evaluations, each in its own task."""
+    background = [asyncio.create_task(pods_task(), name="pod-cache")]
+    if forecasts is not None:
+        background.append(asyncio.create_task(forecasts.run(), name="forecast-refit"))
+    if slo_status is not None:
+        interval = settings.slo_interval_seconds
+        background.append(asyncio.create_task(slo_status.run(interval=interval), name="slo-status"))
+    return background
+
+
+async def _start_scaler(
+    settings: ServeSettings,
+    apps: ServiceApps,
+    forecasts: ForecastService | None,
+    sockets: list[socket.socket],
+) -> grpc.aio.Server | None:
+    """With ``--keda-port``: the KEDA external scaler; a port it cannot bind closes ``sockets``."""
+    if settings.keda_port is None:
+        return None
+    scaled = apps.provider if forecasts is None else ForecastingProvider(apps.provider, forecasts)
+    try:
+        scaler = await start_scaler_server(scaled, host=settings.keda_bind_address, port=settings.keda_port)
+    except (OSError, RuntimeError) as exc:  # grpc says RuntimeError when it cannot bind
+        for sock in sockets:
+            sock.close()
+        raise ListenError(f"--keda-port: {exc}") from exc
+    log.info("KEDA external scaler on %s:%d", settings.keda_bind_address, settings.keda_port)
+    return scaler
+
+
+async def _serve(
+    configs: list[tuple[uvicorn.Config, str]],
+    sockets: list[socket.socket],
+    *,
+    scaler: grpc.aio.Server | None,
+    background: list[asyncio.Task[None]],
+) -> None:
+    """Serve every port until interrupted, then stop the scaler and the background tasks."""
+    servers = [uvicorn.Server(config) for config, _ in configs]
+    try:
+        await asyncio.gather(
+            *(server.serve(sockets=[sock]) for server, sock in zip(servers, sockets, strict=True))
+        )
+    finally:
+        if scaler is not None:
+            await scaler.stop(grace=1.0)
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
+        for sock in sockets:
+            sock.close()
+
+
 async def run_service(
     settings: ServeSettings, *, on_started: Callable[[ServiceApps], None] | None = None
 ) -> None:
@@ -261,82 +363,26 @@ async def run_service(
     registry = CollectorRegistry()
     async with HttpPrometheusClient(settings.prometheus) as client:
         pods, pods_task = _pod_source(settings, client)
-        review: KubeReviewClient | None = None
-        if settings.kube_api is not None:
-            review = KubeReviewClient(
-                build_kube_http_client(settings.kube_api), token_source=TokenSource(settings.kube_api)
-            )
-        request_auth = None
-        requestheader = None
-        if settings.secure_port is not None:
-            if review is None:
-                raise SettingsError(
-                    "--secure-port needs the Kubernetes API for TokenReview and SubjectAccessReview: "
-                    "pass --kube-api-url URL (or run in a cluster), or --secure-port 0 with --insecure-port"
-                )
-            requestheader = await _requestheader(settings)
-        auth_settings = AuthSettings(requestheader=requestheader, client_ca_file=settings.client_ca_file)
-        if settings.secure_port is not None and review is not None:
-            request_auth = build_request_auth(auth_settings, review_client=review)
+        auth = await _auth(settings)
         forecasts = (
             None
             if settings.forecast_config is None
             else build_forecast_service(settings.forecast_config, catalogue=catalogue, client=client)
         )
         apps = create_apps(
-            settings,
-            catalogue=catalogue,
-            client=client,
-            pods=pods,
-            registry=registry,
-            request_auth=request_auth,
-            requestheader=requestheader,
-            boards=_boards(catalogue, settings.slo_file),
-            forecasts=forecasts,
-        )
-        configs = _server_configs(settings, apps, auth_settings)
-        slo_status = None if settings.slo_file is None else _slo_status(settings.slo_file, client, registry)
-        if slo_status is not None:
-            for app in (apps.secure, apps.insecure):
-                if app is not None:
-                    app.include_router(create_slo_router(slo_status))
-        if (
-            settings.keda_port is not None
-        ):  # gRPC binds its own port later: a taken one fails here, in one line
+            settings, catalogue=catalogue, client=client, pods=pods, registry=registry,
+            request_auth=auth.request_auth, requestheader=auth.requestheader,
+            boards=_boards(catalogue, settings.slo_file), forecasts=forecasts,
+        )  # fmt: skip
+        configs = _server_configs(settings, apps, auth.settings)
+        slo_status = _mount_slo_status(settings, apps, client, registry)
+        if settings.keda_port is not None:  # gRPC binds its own port later: a taken one fails here
             listen_socket(settings.keda_bind_address, settings.keda_port, option="--keda-port").close()
         sockets = listen_sockets([(config.host, config.port, option) for config, option in configs])
         source = "kube-state-metrics in Prometheus" if settings.pods_from_prometheus else "a Kubernetes watch"
         log.info("pod cache from %s; serving %s", source, ", ".join(f"{c.host}:{c.port}" for c, _ in configs))
-        background: list[asyncio.Task[None]] = [asyncio.create_task(pods_task(), name="pod-cache")]
-        if forecasts is not None:
-            background.append(asyncio.create_task(forecasts.run(), name="forecast-refit"))
-        if slo_status is not None:
-            interval = settings.slo_interval_seconds
-            background.append(asyncio.create_task(slo_status.run(interval=interval), name="slo-status"))
-        servers = [uvicorn.Server(config) for config, _ in configs]
-        scaler = None
-        if settings.keda_port is not None:
-            scaled = apps.provider if forecasts is None else ForecastingProvider(apps.provider, forecasts)
-            try:
-                scaler = await start_scaler_server(
-                    scaled, host=settings.keda_bind_address, port=settings.keda_port
-                )
-            except (OSError, RuntimeError) as exc:  # grpc says RuntimeError when it cannot bind
-                for sock in sockets:
-                    sock.close()
-                raise ListenError(f"--keda-port: {exc}") from exc
-            log.info("KEDA external scaler on %s:%d", settings.keda_bind_address, settings.keda_port)
+        background = _background(settings, pods_task, forecasts, slo_status)
+        scaler = await _start_scaler(settings, apps, forecasts, sockets)
         if on_started is not None:
             on_started(apps)
-        try:
-            await asyncio.gather(
-                *(server.serve(sockets=[sock]) for server, sock in zip(servers, sockets, strict=True))
-            )
-        finally:
-            if scaler is not None:
-                await scaler.stop(grace=1.0)
-            for task in background:
-                task.cancel()
-            await asyncio.gather(*background, return_exceptions=True)
-            for sock in sockets:
-                sock.close()
+        await _serve(configs, sockets, scaler=scaler, background=background)

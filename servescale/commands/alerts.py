@@ -21,17 +21,16 @@ from alerts.config import AlertsConfig, AlertsConfigError, load_alerts_config
 from alerts.promtool.verify import ToolMissingError, verify_directory
 from alerts.render import describe_test_inputs, render
 from alerts.rules.files import OutputFormat
-from servescale.commands.cli_input import EXIT_FAILED, load_slo_files
-from servescale.commands.cli_input import fail as _fail
+from servescale.commands.cli_input import load_slo_files
+from servescale.commands.conventions import ExitCode, fail
+from servescale.commands.options import SlosOption
 from slo.sli import UnsupportedSLIError
 
 __all__ = ["register"]
 
 
 def render_command(
-    slos: Annotated[
-        list[Path], typer.Option("--slos", help="SLO spec file (ServeScale, OpenSLO or Sloth); repeatable.")
-    ],
+    slos: SlosOption,
     out: Annotated[Path, typer.Option("--out", help="Directory to write the files into.")],
     config: Annotated[Path | None, typer.Option("--config", help="Alerts configuration (YAML).")] = None,
     fmt: Annotated[
@@ -43,18 +42,18 @@ def render_command(
     try:
         settings = load_alerts_config(config) if config is not None else AlertsConfig()
     except AlertsConfigError as exc:
-        _fail(f"invalid alerts config:\n{exc}")
+        fail(f"invalid alerts config:\n{exc}")
     except UnicodeDecodeError as exc:
-        _fail(f"cannot read {config}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+        fail(f"cannot read {config}: not UTF-8 text ({exc.reason} at byte {exc.start})")
     specs = load_slo_files(slos)
     try:
         written = render(specs, out_dir=out, config=settings, fmt=fmt, tests=tests)
     except UnsupportedSLIError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except OSError as exc:
-        _fail(f"--out {out}: cannot write: {exc.strerror or exc}")
+        fail(f"--out {out}: cannot write: {exc.strerror or exc}")
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     for path in written:
         typer.echo(str(path))
     if settings.alertmanager is None:
@@ -71,20 +70,20 @@ def check_command(
 ) -> None:
     """Check and unit-test rendered rules with promtool (and amtool); exit 1 on any failure."""
     if not directory.is_dir():
-        _fail(f"{directory} is not a directory")
+        fail(f"{directory} is not a directory")
     try:
         report = verify_directory(directory, workers=workers)
     except ToolMissingError as exc:
-        _fail(str(exc), EXIT_FAILED)
+        fail(str(exc), ExitCode.FAILED)
     except OSError as exc:
-        _fail(f"cannot run {exc.filename or 'promtool/amtool'}: {exc.strerror or exc}", EXIT_FAILED)
+        fail(f"cannot run {exc.filename or 'promtool/amtool'}: {exc.strerror or exc}", ExitCode.FAILED)
     for run in report.runs:
         status = "ok" if run.ok else f"FAILED (exit {run.returncode})"
         typer.echo(f"{status}: {' '.join((Path(run.command[0]).name, *run.command[1:]))}")
         if not run.ok:
             typer.echo(run.output)
     if not report.ok:
-        raise typer.Exit(code=EXIT_FAILED)
+        raise typer.Exit(code=ExitCode.FAILED)
 
 
 def register(app: typer.Typer) -> None:

@@ -33,7 +33,9 @@ from dashboards.push import (
     push_boards,
 )
 from metrics_adapter.catalogue import CatalogueError, load_config
-from servescale.commands.cli_input import EXIT_FAILED, fail, load_slo_files
+from servescale.commands.cli_input import load_slo_files
+from servescale.commands.conventions import ExitCode, fail
+from servescale.commands.options import CatalogueFileOption, GpuPriceOption, OptionalSlosOption
 from servescale.settings import SettingsError, read_secret_file
 
 __all__ = ["load_boards", "register"]
@@ -43,16 +45,6 @@ DEFAULT_NAMESPACE = "servescale"
 LAST_APPLIED_LIMIT = 256 * 1024
 """Client-side ``kubectl apply`` copies an object into an annotation limited to 256 KiB."""
 
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Metric catalogue YAML; every preset when omitted.")
-]
-SlosOption = Annotated[
-    list[Path] | None,
-    typer.Option("--slos", help="SLO spec file (ServeScale, OpenSLO or Sloth); repeatable."),
-]
-GpuPriceOption = Annotated[
-    str | None, typer.Option("--gpu-price", help="Price per GPU-hour by GPU model, e.g. A100=2.9,H100=4.5.")
-]
 FolderOption = Annotated[
     str | None, typer.Option("--folder", help="Grafana folder for every board; default: ServeScale.")
 ]
@@ -95,8 +87,8 @@ def export_command(
             "--format", help="json: files for Grafana's file provisioning; configmap: sidecar ConfigMaps."
         ),
     ] = ExportFormat.JSON,
-    config: ConfigOption = None,
-    slos: SlosOption = None,
+    config: CatalogueFileOption = None,
+    slos: OptionalSlosOption = None,
     gpu_price: GpuPriceOption = None,
     folder: FolderOption = None,
     namespace: Annotated[
@@ -142,8 +134,8 @@ def push_command(
         Path | None, typer.Option("--token-file", help=f"File with a Grafana API token; else ${TOKEN_ENV}.")
     ] = None,
     folder: FolderOption = None,
-    config: ConfigOption = None,
-    slos: SlosOption = None,
+    config: CatalogueFileOption = None,
+    slos: OptionalSlosOption = None,
     gpu_price: GpuPriceOption = None,
     message: Annotated[str, typer.Option("--message", help="Version note Grafana keeps.")] = DEFAULT_MESSAGE,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds per HTTP request.")] = 10.0,
@@ -159,13 +151,12 @@ def push_command(
             _push(url, token=token, boards=boards, message=message, timeout_seconds=timeout)
         )
     except GrafanaUnreachableError as exc:
-        fail(" ".join(str(exc).split()), EXIT_FAILED)
+        fail(" ".join(str(exc).split()), ExitCode.FAILED)
     for result in results:
         typer.echo(_result_line(result), err=not result.ok)
     failed = sum(not result.ok for result in results)
     if failed:
-        typer.echo(f"error: {failed} of {len(results)} dashboards were not pushed", err=True)
-        raise typer.Exit(code=EXIT_FAILED)
+        fail(f"{failed} of {len(results)} dashboards were not pushed", ExitCode.FAILED)
 
 
 async def _push(

@@ -20,7 +20,15 @@ from dashboards import Board
 from dashboards.live import TimeRange
 from dashboards.preview import PanelView, read_board, write_preview
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusConfig, PrometheusError
-from servescale.commands.cli_input import EXIT_FAILED, fail, parse_duration, parse_time
+from servescale.commands.conventions import ExitCode, fail, parse_duration, parse_time
+from servescale.commands.options import (
+    CatalogueFileOption,
+    FromOption,
+    GpuPriceOption,
+    OptionalSlosOption,
+    PrometheusUrlOption,
+    ToOption,
+)
 
 __all__ = ["preview_command"]
 
@@ -31,19 +39,13 @@ async def _read(boards: list[Board], url: str, time_range: TimeRange) -> list[tu
 
 
 def preview_command(
-    prometheus_url: Annotated[str, typer.Option("--prometheus-url", help="Prometheus base URL.")],
+    prometheus_url: PrometheusUrlOption,
     out: Annotated[Path, typer.Option("--out", help="Directory for the PNG files.")],
-    config: Annotated[
-        Path | None, typer.Option("--config", help="Metric catalogue YAML; every preset when omitted.")
-    ] = None,
-    slos: Annotated[list[Path] | None, typer.Option("--slos", help="SLO spec file; repeatable.")] = None,
-    gpu_price: Annotated[
-        str | None, typer.Option("--gpu-price", help="Price per GPU-hour by GPU model, e.g. A100=2.9.")
-    ] = None,
-    start: Annotated[
-        str, typer.Option("--from", help="Range start: RFC 3339, Unix seconds or now-<duration>.")
-    ] = "now-30m",
-    end: Annotated[str, typer.Option("--to", help="Range end, as --from.")] = "now",
+    config: CatalogueFileOption = None,
+    slos: OptionalSlosOption = None,
+    gpu_price: GpuPriceOption = None,
+    start: FromOption = "now-30m",
+    end: ToOption = "now",
     rate_interval: Annotated[
         str, typer.Option("--rate-interval", help="What Grafana's $__rate_interval stands for, e.g. 1m.")
     ] = "1m",
@@ -64,7 +66,7 @@ def preview_command(
     try:
         read = asyncio.run(_read(boards, prometheus_url, time_range))
     except PrometheusError as exc:
-        fail(f"Prometheus at {prometheus_url}: {exc}", EXIT_FAILED)
+        fail(f"Prometheus at {prometheus_url}: {exc}", ExitCode.FAILED)
     except ValueError as exc:
         fail(f"--prometheus-url {prometheus_url!r}: {exc}")
     for board, views in read:

@@ -14,11 +14,12 @@ import typer
 from rich.console import Console
 
 from autoscaler.closed_loop import HPAController, LoopDecision
-from autoscaler.sandbox import ScenarioError, load_scenario
+from autoscaler.hpa import HorizontalPodAutoscaler
+from autoscaler.sandbox import Scenario, ScenarioError, load_scenario
 from autoscaler.simulation.hpa_file import HpaFileError, load_hpa_file
 from metrics_adapter.pods.prometheus_source import PrometheusPodSource
 from metrics_adapter.promql import Duration, HttpPrometheusClient, PrometheusConfig, PrometheusError
-from servescale.commands.cli_input import EXIT_FAILED, fail
+from servescale.commands.conventions import ExitCode, fail
 from servescale.demo.adapter_answers import adapter_columns
 from servescale.demo.fleet_summary import collect
 from servescale.demo.stack import running_stack
@@ -91,63 +92,83 @@ async def _tables(
             await asyncio.sleep(refresh)
 
 
+ScenarioOption = Annotated[Path | None, typer.Option(help="Scenario YAML (demo spike).")]
+HpaOption = Annotated[Path | None, typer.Option(help="HPAs to emulate (demo HPA).")]
+NoHpaOption = Annotated[bool, typer.Option("--no-hpa", help="Do not run the HPA loop.")]
+SyncPeriodOption = Annotated[float, typer.Option(help="HPA sync period, seconds.")]
+RefreshOption = Annotated[float, typer.Option(help="Seconds between tables.")]
+DurationOption = Annotated[float | None, typer.Option(help="Stop after this many seconds.")]
+
+
+def _check_seconds(**options: float | None) -> None:
+    """Exit 2 unless every given number of seconds (keyed by option, ``--`` left out) is finite and > 0."""
+    for name, seconds in options.items():
+        if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+            fail(f"--{name.replace('_', '-')} must be a finite number of seconds > 0, got {seconds:g}")
+
+
+def _inputs(
+    scenario: Path | None, hpa: Path | None, *, no_hpa: bool
+) -> tuple[Scenario, tuple[HorizontalPodAutoscaler, ...]]:
+    """The scenario and the HPAs to run; the demo's own when not given."""
+    try:
+        chosen = load_scenario(scenario or DEMO_DIR / "demo_scenario.yaml")
+    except ScenarioError as exc:
+        fail(f"--scenario: {exc}")
+    try:
+        hpas = () if no_hpa else load_hpa_file(hpa or DEMO_DIR / "demo_hpa.yaml")
+    except HpaFileError as exc:
+        fail(f"--hpa: {exc}")
+    return chosen, hpas
+
+
+def demo(
+    scenario: ScenarioOption = None,
+    hpa: HpaOption = None,
+    no_hpa: NoHpaOption = False,
+    sync_period: SyncPeriodOption = 15.0,
+    refresh: RefreshOption = 3.0,
+    duration: DurationOption = None,
+) -> None:
+    """Run the sandbox fleet with a real Prometheus and print what Prometheus reports, live."""
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=140)
+    _check_seconds(sync_period=sync_period, refresh=refresh, duration=duration)
+    chosen, hpas = _inputs(scenario, hpa, no_hpa=no_hpa)
+    try:
+        with running_stack(chosen) as stack, running_adapter(stack.prometheus.url) as adapter:
+            console.print(f"sandbox {stack.sandbox.url}  prometheus {stack.prometheus.url}")
+            console.print(f"metrics API {adapter.url}  (Ctrl-C stops)")
+            console.print(
+                "dashboards: servescale dashboards export --out DIR; as PNGs: servescale dashboards "
+                f"preview --prometheus-url {stack.prometheus.url} --out DIR; previews: docs/dashboards/"
+            )
+            controller = None
+            if hpas:
+                controller = HPAController(
+                    hpas,
+                    sandbox_url=stack.sandbox.url,
+                    metrics_api_url=adapter.url,
+                    on_decision=_log_decision(console, time.monotonic()),
+                )
+            watch = _watch(
+                stack.prometheus.url,
+                adapter.url,
+                controller=controller,
+                sync_period=sync_period,
+                refresh=refresh,
+                duration=duration,
+                console=console,
+            )
+            asyncio.run(watch)
+    except KeyboardInterrupt:
+        console.print("stopping")
+    except (StackError, RuntimeError) as exc:
+        fail(str(exc), ExitCode.FAILED)
+    console.print("sandbox, Prometheus and the metrics API stopped")
+
+
 def register(app: typer.Typer) -> None:
-    @app.command()
-    def demo(
-        scenario: Annotated[Path | None, typer.Option(help="Scenario YAML (demo spike).")] = None,
-        hpa: Annotated[Path | None, typer.Option(help="HPAs to emulate (demo HPA).")] = None,
-        no_hpa: Annotated[bool, typer.Option("--no-hpa", help="Do not run the HPA loop.")] = False,
-        sync_period: Annotated[float, typer.Option(help="HPA sync period, seconds.")] = 15.0,
-        refresh: Annotated[float, typer.Option(help="Seconds between tables.")] = 3.0,
-        duration: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
-    ) -> None:
-        """Run the sandbox fleet with a real Prometheus and print what Prometheus reports, live."""
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=140)
-        for option, seconds in (
-            ("--sync-period", sync_period),
-            ("--refresh", refresh),
-            ("--duration", duration),
-        ):
-            if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
-                fail(f"{option} must be a finite number of seconds > 0, got {seconds:g}")
-        try:
-            chosen = load_scenario(scenario or DEMO_DIR / "demo_scenario.yaml")
-        except ScenarioError as exc:
-            fail(f"--scenario: {exc}")
-        try:
-            hpas = () if no_hpa else load_hpa_file(hpa or DEMO_DIR / "demo_hpa.yaml")
-        except HpaFileError as exc:
-            fail(f"--hpa: {exc}")
-        try:
-            with running_stack(chosen) as stack, running_adapter(stack.prometheus.url) as adapter:
-                console.print(f"sandbox {stack.sandbox.url}  prometheus {stack.prometheus.url}")
-                console.print(f"metrics API {adapter.url}  (Ctrl-C stops)")
-                console.print(
-                    "dashboards: servescale dashboards export --out DIR; as PNGs: servescale dashboards "
-                    f"preview --prometheus-url {stack.prometheus.url} --out DIR; previews: docs/dashboards/"
-                )
-                controller = None
-                if hpas:
-                    controller = HPAController(
-                        hpas,
-                        sandbox_url=stack.sandbox.url,
-                        metrics_api_url=adapter.url,
-                        on_decision=_log_decision(console, time.monotonic()),
-                    )
-                watch = _watch(
-                    stack.prometheus.url,
-                    adapter.url,
-                    controller=controller,
-                    sync_period=sync_period,
-                    refresh=refresh,
-                    duration=duration,
-                    console=console,
-                )
-                asyncio.run(watch)
-        except KeyboardInterrupt:
-            console.print("stopping")
-        except (StackError, RuntimeError) as exc:
-            fail(str(exc), EXIT_FAILED)
-        console.print("sandbox, Prometheus and the metrics API stopped")
+    """Add the ``demo`` command to ``app``."""
+    app.command()(demo)

@@ -23,7 +23,8 @@ import typer
 from alerts.config import AlertsConfig, AlertsConfigError, load_alerts_config
 from metrics_adapter.catalogue import Catalogue, CatalogueError, load_config
 from metrics_adapter.promql import PrometheusConfig
-from servescale.commands.cli_input import EXIT_FAILED, fail, load_slo_files
+from servescale.commands.cli_input import load_slo_files
+from servescale.commands.conventions import ExitCode, fail
 from servescale.deploy.dashboard_slot import dashboard_source
 from servescale.deploy.image_ref import parse_image_ref
 from servescale.deploy.output import manifest_stream, write_manifests
@@ -115,7 +116,7 @@ def render_command(
     try:
         objects = render_overlay(deploy_dir, overlay, inputs, renderer=renderer)
     except KubectlError as exc:
-        fail(str(exc), EXIT_FAILED)
+        fail(str(exc), ExitCode.FAILED)
     except (KustomizeError, ValueError) as exc:
         fail(str(exc))
     if out == "-":

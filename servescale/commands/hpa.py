@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from autoscaler.hpa import InputError, explain_step, step_document
-from servescale.commands.cli_input import fail
+from servescale.commands.conventions import fail
 
 __all__ = ["register"]
 

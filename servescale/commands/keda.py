@@ -11,7 +11,8 @@ import typer
 from autoscaler.simulation.hpa_manifests import ManifestError, load_autoscaling_config, write_manifests_text
 from autoscaler.simulation.keda_manifests import build_scaled_objects
 from metrics_adapter.catalogue import CatalogueError, ConfigError, load_config
-from servescale.commands.cli_input import fail
+from servescale.commands.conventions import fail
+from servescale.commands.options import CatalogueConfigOption
 
 __all__ = ["manifests_keda_command"]
 
@@ -23,10 +24,7 @@ def manifests_keda_command(
         typer.Option("--scaler-address", help="host:port KEDA reaches servescale's external scaler on."),
     ] = "servescale.servescale.svc:9443",
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
-    catalogue_config: Annotated[
-        Path | None,
-        typer.Option("--catalogue-config", help="Metric catalogue config (default: every preset)."),
-    ] = None,
+    catalogue_config: CatalogueConfigOption = None,
 ) -> None:
     """KEDA ScaledObjects (keda.sh/v1alpha1) from the config's autoscaling section; minReplicas 0
     scales to zero, the first queued request wakes the workload (external-push triggers)."""

@@ -37,7 +37,7 @@ from autoscaler.simulation.policy_plots import plot_policies
 from autoscaler.simulation.prometheus_history import HistoryGrid
 from metrics_adapter.catalogue import Catalogue
 from metrics_adapter.promql import Duration
-from servescale.commands.cli_input import fail
+from servescale.commands.conventions import fail
 
 __all__ = [
     "DemandHistory",

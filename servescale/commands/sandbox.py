@@ -18,7 +18,7 @@ import uvicorn
 from autoscaler.sandbox.api import create_sandbox_app
 from autoscaler.sandbox.scenario import ScenarioError, default_scenario, load_scenario
 from autoscaler.sandbox.spec import Scenario
-from servescale.commands.cli_input import EXIT_FAILED, fail
+from servescale.commands.conventions import ExitCode, fail
 from servescale.listeners import ListenError, listen_socket
 
 DEFAULT_LISTEN = "127.0.0.1:9400"
@@ -74,7 +74,7 @@ def register(app: typer.Typer) -> None:
         try:
             sock = listen_socket(host, port, option="--listen")
         except ListenError as exc:
-            fail(str(exc), EXIT_FAILED)
+            fail(str(exc), ExitCode.FAILED)
         typer.echo(f"sandbox serving on http://{listen}/metrics (truth at /truth)")
         config = uvicorn.Config(create_sandbox_app(scenario), host=host, port=port, log_level="warning")
         with sock, contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: uvicorn stops, then re-raises it

@@ -5,8 +5,8 @@
 * ``slo report --slos FILE --prometheus-url URL [--at T | --month 2026-10] --format json|md|html
   --out FILE`` writes a report (HTML with charts), with a progress bar on standard error.
 
-``--at`` is ISO 8601 with a zone (``2026-10-11T00:00:00Z``) or Unix seconds; default now. Invalid
-input exits 2, an unreachable Prometheus exits 1.
+``--at`` is a time as every command reads one (:mod:`servescale.commands.conventions`); default now.
+Invalid input exits 2, an unreachable Prometheus exits 1.
 """
 
 from __future__ import annotations
@@ -21,34 +21,49 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from metrics_adapter.promql import HttpPrometheusClient, PrometheusClient, PrometheusConfig, PrometheusError
-from servescale.commands.cli_input import EXIT_FAILED, check_prometheus_url, load_slo_files
-from servescale.commands.cli_input import fail as _fail
+from servescale.commands.cli_input import check_prometheus_url, load_slo_files
+from servescale.commands.conventions import ExitCode, fail, parse_time
+from servescale.commands.options import PrometheusUrlOption, SlosOption
 from slo.evaluation import BatchSettings, Evaluation, SLOEvaluator, SLOStatus, evaluation_document
 from slo.report import ReportFormat, parse_month, produce_report
 from slo.report.markdown import format_duration, format_percent
 from slo.window import render_seconds
 
-__all__ = ["ClientFactory", "register"]
+__all__ = ["ClientFactory", "SLOCommands", "register"]
 
 ClientFactory = Callable[[str], AbstractAsyncContextManager[PrometheusClient]]
 _T = TypeVar("_T")
 
-SlosOption = Annotated[
-    list[Path], typer.Option("--slos", help="SLO spec file (ServeScale, OpenSLO, Sloth); repeatable.")
-]
-UrlOption = Annotated[
-    str, typer.Option("--prometheus-url", help="Prometheus base URL, e.g. http://localhost:9090.")
-]
 AtOption = Annotated[
     str | None,
-    typer.Option("--at", help="Evaluation instant: ISO 8601 with a zone, or Unix seconds. Default: now."),
+    typer.Option(
+        "--at", help="Evaluation instant: RFC 3339 with a zone, Unix seconds or now-<duration>. Default: now."
+    ),
 ]
 BatchOption = Annotated[int, typer.Option("--batch-size", min=1, help="Probes combined into one query.")]
 ConcurrencyOption = Annotated[int, typer.Option("--concurrency", min=1, help="Queries in flight at once.")]
+StatusFormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
+ReportFormatOption = Annotated[ReportFormat, typer.Option("--format", help="json, md or html.")]
+ReportOutOption = Annotated[Path, typer.Option("--out", help="File to write.")]
+MonthOption = Annotated[str | None, typer.Option("--month", help="Report on a calendar month, e.g. 2026-10.")]
+
+
+def _progress_bar() -> Progress:
+    """The report's progress bar on standard error; off when that is not a terminal."""
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
 
 
 @contextlib.asynccontextmanager
@@ -57,33 +72,17 @@ async def http_client(url: str) -> AsyncIterator[PrometheusClient]:
         yield client
 
 
-def parse_at(text: str | None, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> datetime:
-    """``--at``: ISO 8601 with a zone (``Z`` allowed) or Unix seconds; ``None`` is now."""
-    if text is None:
-        return now()
-    try:
-        seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        try:
-            return datetime.fromtimestamp(seconds, tz=UTC)
-        except (ValueError, OverflowError, OSError):
-            _fail(f"--at {text!r} is not a time (Unix seconds out of range)")
-    try:
-        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        _fail(f"--at {text!r} is neither ISO 8601 nor Unix seconds")
-    if at.tzinfo is None:
-        _fail(f"--at {text!r} has no time zone; add Z or an offset")
-    return at
+def _instant(at: str | None) -> datetime:
+    """``--at`` (see :func:`parse_time`); now when omitted."""
+    now = datetime.now(UTC)
+    return now if at is None else parse_time(at, "--at", now=now)
 
 
 def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
     try:
         return asyncio.run(coroutine)
     except PrometheusError as exc:
-        _fail(f"Prometheus: {exc}", EXIT_FAILED)
+        fail(f"Prometheus: {exc}", ExitCode.FAILED)
 
 
 def _burns(status: SLOStatus) -> str:
@@ -147,30 +146,30 @@ class _RichProgress:
             self._progress.advance(self._task, amount)
 
 
-def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -> None:
-    """Add the ``slo`` command group (``status``, ``report``) to ``app``."""
-    slo_app = typer.Typer(
-        name="slo", help="Evaluate SLOs against Prometheus; write reports.", no_args_is_help=True
-    )
+class SLOCommands:
+    """``slo status`` and ``slo report``, querying Prometheus through ``client_factory``."""
 
-    @slo_app.command("status")
+    def __init__(self, client_factory: ClientFactory) -> None:
+        self._client_factory = client_factory
+
     def status(
+        self,
         slos: SlosOption,
-        prometheus_url: UrlOption,
+        prometheus_url: PrometheusUrlOption,
         at: AtOption = None,
-        fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+        fmt: StatusFormatOption = "table",
         batch_size: BatchOption = 40,
         concurrency: ConcurrencyOption = 4,
     ) -> None:
         """Evaluate every SLO at one instant."""
         if fmt not in ("table", "json"):
-            _fail(f"--format must be table or json, got {fmt!r}")
+            fail(f"--format must be table or json, got {fmt!r}")
         check_prometheus_url(prometheus_url)
-        specs, instant = load_slo_files(slos), parse_at(at)
+        specs, instant = load_slo_files(slos), _instant(at)
         settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
 
         async def evaluate() -> Evaluation:
-            async with client_factory(prometheus_url) as client:
+            async with self._client_factory(prometheus_url) as client:
                 return await SLOEvaluator(specs, client, settings=settings).evaluate(instant)
 
         evaluation = _run(evaluate())
@@ -179,50 +178,50 @@ def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -
         else:
             Console(width=200).print(status_table(evaluation))
 
-    @slo_app.command("report")
     def report(
+        self,
         slos: SlosOption,
-        prometheus_url: UrlOption,
-        out: Annotated[Path, typer.Option("--out", help="File to write.")],
-        fmt: Annotated[ReportFormat, typer.Option("--format", help="json, md or html.")] = ReportFormat.HTML,
+        prometheus_url: PrometheusUrlOption,
+        out: ReportOutOption,
+        fmt: ReportFormatOption = ReportFormat.HTML,
         at: AtOption = None,
-        month: Annotated[
-            str | None, typer.Option("--month", help="Report on a calendar month, e.g. 2026-10.")
-        ] = None,
+        month: MonthOption = None,
         batch_size: BatchOption = 40,
         concurrency: ConcurrencyOption = 4,
     ) -> None:
         """Write a JSON, Markdown or HTML report on every SLO."""
         if at is not None and month is not None:
-            _fail("give --at or --month, not both")
+            fail("give --at or --month, not both")
         try:
             period = None if month is None else parse_month(month)
         except ValueError as exc:
-            _fail(str(exc))
+            fail(str(exc))
         check_prometheus_url(prometheus_url)
-        specs, instant = load_slo_files(slos), parse_at(at)
+        specs, instant = load_slo_files(slos), _instant(at)
         settings = BatchSettings(batch_size=batch_size, concurrency=concurrency)
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 
         async def build() -> str:
-            console = Console(stderr=True)
-            with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
-                async with client_factory(prometheus_url) as client:
+            with _progress_bar() as bar:
+                async with self._client_factory(prometheus_url) as client:
                     return await produce_report(
-                        specs,
-                        client,
-                        at=instant,
-                        fmt=fmt,
-                        month=period,
-                        settings=settings,
+                        specs, client, at=instant, fmt=fmt, month=period, settings=settings,
                         progress=_RichProgress(bar),
-                    )
+                    )  # fmt: skip
 
         text = _run(build())
         try:
             out.write_text(text, encoding="utf-8")
         except OSError as exc:
-            _fail(f"cannot write {out}: {exc.strerror or exc}")
+            fail(f"cannot write {out}: {exc.strerror or exc}")
         typer.echo(str(out))
 
+
+def register(app: typer.Typer, *, client_factory: ClientFactory = http_client) -> None:
+    """Add the ``slo`` command group (``status``, ``report``) to ``app``."""
+    slo_app = typer.Typer(
+        name="slo", help="Evaluate SLOs against Prometheus; write reports.", no_args_is_help=True
+    )
+    commands = SLOCommands(client_factory)
+    slo_app.command("status")(commands.status)
+    slo_app.command("report")(commands.report)
     app.add_typer(slo_app, name="slo")

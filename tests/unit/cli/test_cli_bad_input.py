@@ -341,7 +341,63 @@ BAD_OPTIONS = [
     ),
 ]
 
+ZONELESS = "2026-01-01T00:00:00"
+BACKTEST = f"backtest --prometheus-url {{closed}} --hpa {HPA}"
+RECOMMEND = (
+    "recommend --prometheus-url {closed} --namespace ml --deployment llama "
+    "--metric istio_requests_per_second --latency-threshold-ms 300"
+)
+
+# One time parser for every option that takes a time: a time without a zone is refused, naming the
+# option; RFC 3339 with a zone, Unix seconds and now-<duration> reach Prometheus (UNREACHABLE below).
+BAD_TIMES = [
+    case(
+        "slo-status-at-without-zone",
+        f"slo status --slos {SLOS} --prometheus-url {{closed}} --at {ZONELESS}",
+        2,
+        f"--at: '{ZONELESS}' has no time zone; add Z or an offset, e.g. 2026-01-01T00:00:00Z",
+    ),
+    case(
+        "slo-report-at-without-zone",
+        f"slo report --slos {SLOS} --prometheus-url {{closed}} --out {{dir}}/r.html --at {ZONELESS}",
+        2,
+        "--at",
+        "no time zone",
+    ),
+    case("slo-at-not-a-time", f"slo status --slos {SLOS} --prometheus-url {{closed}} --at noon", 2, "--at"),
+    case("backtest-from-without-zone", f"{BACKTEST} --from {ZONELESS}", 2, "--from", "no time zone"),
+    case("backtest-to-without-zone", f"{BACKTEST} --from now-1h --to {ZONELESS}", 2, "--to", "no time zone"),
+    case("recommend-from-without-zone", f"{RECOMMEND} --from {ZONELESS}", 2, "--from", "no time zone"),
+    case(
+        "dashboards-preview-from-without-zone",
+        f"dashboards preview --prometheus-url {{closed}} --out {{dir}}/png --from {ZONELESS}",
+        2,
+        "--from",
+        "no time zone",
+    ),
+]
+
 UNREACHABLE = [
+    case(
+        "slo-status-at-relative",
+        f"slo status --slos {SLOS} --prometheus-url {{closed}} --at now-1h",
+        1,
+        "Prometheus",
+        "{closed}",
+    ),
+    case(
+        "slo-status-at-offset",
+        f"slo status --slos {SLOS} --prometheus-url {{closed}} --at 2026-01-01T01:00:00+01:00",
+        1,
+        "Prometheus",
+    ),
+    case("backtest-from-relative", f"{BACKTEST} --from now-1h --out {{dir}}/bt", 1, "{closed}"),
+    case(
+        "backtest-from-rfc3339",
+        f"{BACKTEST} --from 2026-01-01T00:00:00Z --to 1767229200 --out {{dir}}/bt",
+        1,
+        "{closed}",
+    ),
     case("slo-status", f"slo status --slos {SLOS} --prometheus-url {{closed}}", 1, "Prometheus", "{closed}"),
     case(
         "slo-report",
@@ -411,7 +467,7 @@ def _path_for(case_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
 
 
-@pytest.mark.parametrize(("args", "code", "named"), BAD_FILES + BAD_OPTIONS + UNREACHABLE)
+@pytest.mark.parametrize(("args", "code", "named"), BAD_FILES + BAD_OPTIONS + BAD_TIMES + UNREACHABLE)
 def test_bad_input_exits_with_a_message_and_no_traceback(
     request: pytest.FixtureRequest,
     args: str,

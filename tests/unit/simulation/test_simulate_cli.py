@@ -16,6 +16,7 @@ from urllib3.util.retry import Retry
 
 from autoscaler.simulation.prometheus_history import PrometheusHistory
 from servescale.commands import simulate
+from servescale.commands.conventions import parse_time
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
 
@@ -108,10 +109,18 @@ NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
         pytest.param("now-1h30m", NOW - timedelta(minutes=90), id="relative"),
         pytest.param("2025-06-01T10:00:00Z", datetime(2025, 6, 1, 10, tzinfo=UTC), id="rfc3339"),
         pytest.param("1748772000", datetime(2025, 6, 1, 10, tzinfo=UTC), id="unix"),
+        pytest.param("2025-06-01T12:00:00+02:00", datetime(2025, 6, 1, 10, tzinfo=UTC), id="rfc3339-offset"),
     ],
 )
 def test_times_are_parsed(text: str, expected: datetime) -> None:
-    assert simulate.parse_time(text, "--from", now=NOW) == expected
+    assert parse_time(text, "--from", now=NOW) == expected
+
+
+def test_a_time_without_a_zone_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(typer.Exit) as exit_info:
+        parse_time("2025-06-01T10:00:00", "--from", now=NOW)
+    assert exit_info.value.exit_code == 2
+    assert "--from: '2025-06-01T10:00:00' has no time zone; add Z or an offset" in capsys.readouterr().err
 
 
 def test_backtest_refuses_an_hpa_with_two_metrics(app: typer.Typer, tmp_path: Path) -> None:
