@@ -163,38 +163,9 @@ class PrometheusProvider:
 
     # custom metrics ------------------------------------------------------------------------
     async def get_custom(self, request: CustomMetricRequest) -> list[MetricValue]:
-        resource = request.group_resource
-        info = lookup_resource(resource)
-        definition = self._definition(request.metric, Api.CUSTOM, str(resource))
-        metric_selector = request.metric_selector
-        named = None if request.is_wildcard else request.name
-        namespace = request.namespace
-        if resource == NAMESPACES:
-            plan_namespace, object_name = None, named
-        else:
-            plan_namespace, object_name = namespace, named
-        association = definition.association(resource)
-        if info is None or association is None:
-            raise MetricNotFoundError(
-                request.metric,
-                group_resource=str(resource),
-                name=request.name,
-                detail="not served for this resource",
-            )
-        try:
-            plan = plan_custom_query(
-                definition,
-                resource=resource,
-                namespace=plan_namespace,
-                metric_selector=metric_selector,
-                object_name=object_name,
-            )
-        except UnsupportedResourceError as exc:
-            raise MetricNotFoundError(request.metric, group_resource=str(resource), detail=str(exc)) from exc
-        except (SelectorTranslationError, ValueError) as exc:
-            raise BadMetricRequestError(str(exc)) from exc
-
-        expected, owners = self._expected(request, association_from_pods=association.from_pods is not None)
+        definition, plan, from_pods = self._plan_custom(request)
+        resource, namespace = request.group_resource, request.namespace
+        expected, owners = self._expected(request, association_from_pods=from_pods)
         try:
             vector = await self._run(plan)
         except PrometheusUnavailableError as exc:
@@ -224,6 +195,36 @@ class PrometheusProvider:
                 detail=_why_empty(values),
             )
         return items
+
+    def _plan_custom(self, request: CustomMetricRequest) -> tuple[MetricDefinition, QueryPlan, bool]:
+        """The metric's definition, its query plan and whether its value is aggregated from pods;
+        a metric not served for the resource is ``MetricNotFoundError``, a bad selector
+        ``BadMetricRequestError``."""
+        resource = request.group_resource
+        definition = self._definition(request.metric, Api.CUSTOM, str(resource))
+        named = None if request.is_wildcard else request.name
+        plan_namespace = None if resource == NAMESPACES else request.namespace
+        association = definition.association(resource)
+        if lookup_resource(resource) is None or association is None:
+            raise MetricNotFoundError(
+                request.metric,
+                group_resource=str(resource),
+                name=request.name,
+                detail="not served for this resource",
+            )
+        try:
+            plan = plan_custom_query(
+                definition,
+                resource=resource,
+                namespace=plan_namespace,
+                metric_selector=request.metric_selector,
+                object_name=named,
+            )
+        except UnsupportedResourceError as exc:
+            raise MetricNotFoundError(request.metric, group_resource=str(resource), detail=str(exc)) from exc
+        except (SelectorTranslationError, ValueError) as exc:
+            raise BadMetricRequestError(str(exc)) from exc
+        return definition, plan, association.from_pods is not None
 
     def _expected(
         self, request: CustomMetricRequest, *, association_from_pods: bool
