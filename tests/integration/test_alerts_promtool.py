@@ -20,7 +20,7 @@ from servescale.commands.alerts import register
 from slo.spec import load_slo_file, load_slos
 from tests.integration.conftest import SHORT_TIERS_SLO
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.long(seconds=190)]
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "tests" / "golden" / "alerts" / "config.yaml"

@@ -31,7 +31,7 @@ from metrics_adapter.promql import HttpPrometheusClient, InstantVector, Promethe
 from servescale.demo.boards_stack import BoardsStack, running_boards_stack
 from slo.spec import load_slos
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(180), pytest.mark.long(seconds=75)]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "examples/scenarios/dashboards.yaml"

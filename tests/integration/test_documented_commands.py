@@ -170,6 +170,7 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Context]:
 
 
 @pytest.mark.integration
+@pytest.mark.long(seconds=90)
 @pytest.mark.parametrize(("command", "variant"), RUNS)
 def test_documented_command_runs(
     command: DocumentedCommand,

@@ -16,7 +16,7 @@ from servescale.demo.stack import DemoStack, running_stack
 from servescale.stack.adapter import AdapterProcess, running_adapter
 from tests.integration.conftest import fast_scenario
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(150)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(150), pytest.mark.long(seconds=55)]
 
 HPA = Path(__file__).resolve().parents[2] / "examples" / "hpa" / "llama-hpa.yaml"
 

@@ -26,7 +26,7 @@ from servescale.stack.prometheus import PrometheusServer, ScrapeTarget
 from servescale.stack.victoriametrics import VictoriaMetricsServer
 from tests.integration.conftest import fast_scenario
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.long(seconds=110)]
 
 CUSTOM = "/apis/custom.metrics.k8s.io"
 SLOS = Path(__file__).resolve().parents[2] / "examples" / "slos" / "llama.yaml"

@@ -27,7 +27,7 @@ from metrics_adapter.catalogue import default_catalogue
 from servescale.demo.stack import DemoStack, running_stack
 from servescale.stack.adapter import AdapterProcess, running_adapter
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(170)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(170), pytest.mark.long(seconds=85)]
 
 SEASON = 20.0
 RAMP_AT = 10.0  # seconds into each season: 4 -> 40 requests/s over 2 s, held 4 s, then back

@@ -32,7 +32,7 @@ from metrics_adapter.kube.quantity import parse_quantity
 from servescale.commands import simulate
 from servescale.demo.stack import DemoStack, running_stack
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(150)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(150), pytest.mark.long(seconds=70)]
 
 SWEEP_SCENARIO = """
 seed: 11

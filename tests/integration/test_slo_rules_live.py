@@ -42,7 +42,7 @@ from servescale.stack.prometheus import PrometheusServer, ScrapeTarget
 from slo.evaluation import SLOEvaluator
 from slo.spec import SLO, load_slos
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600), pytest.mark.long(seconds=320)]
 
 QUIET_SECONDS = 240
 PAGE_DEADLINE_SECONDS = 240

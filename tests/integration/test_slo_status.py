@@ -23,7 +23,7 @@ from slo.evaluation import Evaluation, SLOEvaluator
 from slo.spec import load_slos
 from tests.integration.conftest import fast_scenario
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(90), pytest.mark.long(seconds=60)]
 
 FAULT = 0.3
 OBJECTIVE = 0.99

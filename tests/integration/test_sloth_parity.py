@@ -35,7 +35,7 @@ from alerts.render import render
 from slo.spec import SLO, RatioSLI, RawRatioSLI, load_slo_file
 from tests.integration.sloth_parity_series import input_series
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.long(seconds=45)]
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "tests" / "data" / "specs" / "sloth"
