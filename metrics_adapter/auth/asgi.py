@@ -1,4 +1,4 @@
-"""ASGI edge of request security: ``KubernetesAuth`` middleware and its FastAPI installer.
+"""ASGI edge of request security: ``KubernetesAuth`` middleware and its installer.
 
 For every HTTP request except the declared public paths the middleware builds
 :class:`RequestCredentials` (the connection's client certificate from ``scope["state"]``, the
@@ -11,8 +11,8 @@ headers, the client address), runs :meth:`RequestAuth.check`, and then either
   the HTTP status. Websocket requests are closed with code 1008 instead.
 
 Public paths are exact, or prefixes when they end with ``*`` (``/healthz``, ``/debug/*``); a path
-with ``.`` or ``..`` segments is never public. This is
-the only module of the package that imports FastAPI, and only for :func:`install_kubernetes_auth`.
+with ``.`` or ``..`` segments is never public. Plain ASGI: imports no web framework; the
+installer takes any app with Starlette's ``add_middleware``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any, Protocol
-
-from fastapi import FastAPI
 
 from .authn import RequestCredentials
 from .errors import AuthError, status_body
@@ -39,6 +37,12 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class MiddlewareHost(Protocol):
+    """An app that takes ASGI middleware the way Starlette's ``add_middleware`` does (FastAPI is one)."""
+
+    def add_middleware(self, middleware_class: Any, *args: Any, **kwargs: Any) -> None: ...
 
 
 class RequestChecker(Protocol):
@@ -127,11 +131,11 @@ def install_kubernetes_auth(
     *,
     public_paths: Iterable[str] = (),
     requestheader: RequestHeaderSettings | None = None,
-) -> Callable[[FastAPI], None]:
+) -> Callable[[MiddlewareHost], None]:
     """An installer for ``create_metrics_api(..., middleware=[...])`` adding :class:`KubernetesAuth`."""
     paths = tuple(public_paths)
 
-    def install(app: FastAPI) -> None:
+    def install(app: MiddlewareHost) -> None:
         app.add_middleware(KubernetesAuth, auth=auth, public_paths=paths, requestheader=requestheader)
 
     return install
