@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Two pytest workers, one test module each: integration tests mostly wait on Prometheus.
-PYTEST_WORKERS ?= -n 2 --dist loadfile
+# Three pytest workers, one test module each: integration tests mostly wait on Prometheus, so a
+# third worker fills the idle CPU of a 2-core machine; the longest modules start first (tests/conftest.py).
+PYTEST_WORKERS ?= -n 3 --dist loadfile
 
 .PHONY: all venv install tools lint typecheck layers unit test demo bench clean image deploy-generated
 
