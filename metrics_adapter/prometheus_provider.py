@@ -121,10 +121,12 @@ class PrometheusProvider:
         and every warning Prometheus attaches is counted and logged.
         """
 
+        promql = plan.promql  # rendered once: the cache key and the query sent
+
         async def load() -> InstantVector:
             started = time.perf_counter()
             try:
-                answer = await self._client.query(plan.expr)
+                answer = await self._client.query(promql)
             except PrometheusTimeoutError:
                 self._metrics.query_errors.labels("timeout").inc()
                 raise
@@ -137,19 +139,19 @@ class PrometheusProvider:
             except PrometheusResponseError as exc:
                 self._metrics.query_errors.labels("response").inc()
                 raise PrometheusUnavailableError(
-                    f"unintelligible answer: {exc}", status_code=exc.status_code, query=plan.promql
+                    f"unintelligible answer: {exc}", status_code=exc.status_code, query=promql
                 ) from exc
             finally:
                 self._metrics.query_duration.observe(time.perf_counter() - started)
             if not isinstance(answer, InstantVector):
                 self._metrics.query_errors.labels("response").inc()
-                raise ProviderError(f"query failed: expected an instant vector: {plan.promql}")
+                raise ProviderError(f"query failed: expected an instant vector: {promql}")
             if answer.warnings:
                 self._metrics.query_warnings.inc()
-                log.warning("Prometheus answered with warnings %s for %s", list(answer.warnings), plan.promql)
+                log.warning("Prometheus answered with warnings %s for %s", list(answer.warnings), promql)
             return answer
 
-        outcome = await self._cache.get(plan.promql, load)
+        outcome = await self._cache.get(promql, load)
         self._metrics.cache_results.labels(outcome.source).inc()
         return outcome.value
 
