@@ -21,7 +21,7 @@ class Labels(Mapping[str, str]):
 
     __slots__ = ("_items", "_lookup")
 
-    _items: tuple[tuple[str, str], ...]
+    _items: tuple[tuple[str, str], ...] | None
     _lookup: dict[str, str]
 
     def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = (), /, **kwargs: str) -> None:
@@ -30,23 +30,26 @@ class Labels(Mapping[str, str]):
         for name, value in lookup.items():
             if not isinstance(name, str) or not isinstance(value, str):
                 raise TypeError(f"label names and values must be str, got {name!r}: {value!r}")
-        self._items = tuple(sorted(lookup.items()))
-        self._lookup = dict(self._items)
+        self._lookup = lookup
+        self._items = None
 
     @classmethod
     def from_wire(cls, labels: dict[str, str]) -> Labels:
         """Labels from a decoded JSON object whose values the caller has checked are strings.
 
-        The hot path of query results: no copy of ``labels``, no re-validation.
+        The hot path of query results: no copy of ``labels``, no re-validation, and no sorting
+        until the set is hashed, compared or iterated (most are only looked up).
         """
         made = object.__new__(cls)
-        if len(labels) < 2:
-            made._items = tuple(labels.items())
-            made._lookup = labels
-        else:
-            made._items = tuple(sorted(labels.items()))
-            made._lookup = dict(made._items)
+        made._lookup = labels
+        made._items = None
         return made
+
+    def _sorted(self) -> tuple[tuple[str, str], ...]:
+        items = self._items
+        if items is None:
+            items = self._items = tuple(sorted(self._lookup.items()))
+        return items
 
     def __getitem__(self, name: str) -> str:
         return self._lookup[name]
@@ -67,23 +70,23 @@ class Labels(Mapping[str, str]):
         return name in self._lookup
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._lookup)
+        return (name for name, _ in self._sorted())
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._lookup)
 
     def __hash__(self) -> int:
-        return hash(self._items)
+        return hash(self._sorted())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Labels):
-            return self._items == other._items
+            return self._lookup == other._lookup
         if isinstance(other, Mapping):
             return self._lookup == dict(other.items())
         return NotImplemented
 
     def __repr__(self) -> str:
-        return f"Labels({self._lookup!r})"
+        return f"Labels({dict(self._sorted())!r})"
 
     @property
     def metric_name(self) -> str | None:
@@ -94,4 +97,4 @@ class Labels(Mapping[str, str]):
         """A copy without the given labels (``self`` when it has none of them)."""
         if not any(name in self._lookup for name in names):
             return self
-        return Labels((name, value) for name, value in self._items if name not in names)
+        return Labels((name, value) for name, value in self._sorted() if name not in names)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from metrics_adapter.kube import parse_selector
 from metrics_adapter.pods import PodIndex
-from metrics_adapter.pods.prometheus_source import PodSourceEmptyError, PrometheusPodSource, build_index
+from metrics_adapter.pods.prometheus_source import (
+    PodSourceEmptyError,
+    PrometheusPodSource,
+    build_index,
+    index_steps,
+)
 from metrics_adapter.promql import (
     FakePrometheus,
     InstantVector,
@@ -174,3 +181,70 @@ async def test_an_empty_kube_pod_info_is_a_failed_refresh_not_an_empty_cluster()
         await source.refresh()
     assert source.synced is True
     assert len(source.select("ml", parse_selector("app=llama"))) == 2
+
+
+def _fleet(namespaces: int, pods: int) -> dict[str, InstantVector]:
+    """kube-state-metrics vectors for ``namespaces`` x ``pods`` Deployment pods, every odd one ready."""
+    info, labels, ready = [], [], []
+    for n in range(namespaces):
+        for p in range(pods):
+            at = {"namespace": f"ns-{n}", "pod": f"model-abc12-{p:05d}"}
+            info.append(
+                Sample(Labels(at, created_by_kind="ReplicaSet", created_by_name="model-abc12"), 1.0, 1.0)
+            )
+            labels.append(Sample(Labels(at, label_app="model", label_pod_template_hash="abc12"), 1.0, 1.0))
+            ready.append(Sample(Labels(at, condition="true"), 1.0, float(p % 2)))
+    return {
+        "info": InstantVector(tuple(info)),
+        "labels": InstantVector(tuple(labels)),
+        "ready": InstantVector(tuple(ready)),
+        "owners": InstantVector(),
+    }
+
+
+def test_the_join_pauses_between_slices_and_builds_the_same_snapshot() -> None:
+    vectors = _fleet(namespaces=4, pods=1000)
+    steps = index_steps(**vectors)
+    pauses = 0
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            stepped: PodIndex = done.value
+            break
+        pauses += 1
+    # 4,000 samples in each of three vectors, 500 per slice, plus the empty owners vector.
+    assert pauses == 3 * 8
+    whole = build_index(**vectors)
+    for ns in ("ns-0", "ns-3"):
+        assert stepped.pods(ns) == whole.pods(ns)
+        assert len(stepped.pods(ns)) == 1000
+        assert sum(p.ready for p in stepped.pods(ns)) == 500
+        assert {(p.workload_kind, p.workload) for p in stepped.pods(ns)} == {("Deployment", "model")}
+
+
+async def test_a_refresh_lets_other_tasks_run_while_it_joins() -> None:
+    """A 10,000-pod refresh is background work: requests are served between its slices."""
+    vectors = _fleet(namespaces=10, pods=1000)
+    fake = FakePrometheus()
+    fake.on_query(Selector("kube_pod_info"), vectors["info"])
+    fake.on_query(Selector("kube_pod_labels"), vectors["labels"])
+    fake.on_query(Selector("kube_pod_status_ready", (eq("condition", "true"),)), vectors["ready"])
+    fake.on_query(Selector("kube_pod_owner"), vectors["owners"])
+    source = PrometheusPodSource(fake, interval=60)
+    ticks = 0
+    refreshing = True
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while refreshing:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    other = asyncio.create_task(ticker())
+    await source.refresh()
+    refreshing = False
+    await other
+    assert len(source.index) == 10_000
+    # The join alone returns to the loop 60 times (three vectors of 20 slices).
+    assert ticks >= 60

@@ -28,6 +28,24 @@ def test_labels_are_an_immutable_hashable_mapping() -> None:
         labels["x"] = "y"  # type: ignore[index]
 
 
+def test_labels_from_the_wire_behave_as_labels_built_any_other_way() -> None:
+    """``from_wire`` keeps Prometheus' dict as it came and sorts only when asked to."""
+    wire = {"pod": "a", "job": "j", "__name__": "up"}
+    labels = Labels.from_wire(wire)
+    built = Labels(pod="a", job="j", __name__="up")
+    assert list(labels) == ["__name__", "job", "pod"]
+    assert list(labels.items()) == list(built.items())
+    assert labels == built
+    assert hash(labels) == hash(built)
+    assert {labels: 1}[built] == 1
+    assert len(labels) == 3
+    assert labels["job"] == "j"
+    assert labels.get("x") is None
+    assert labels.without("job") == Labels(pod="a", __name__="up")
+    assert repr(labels) == repr(built)
+    assert Labels.from_wire({"pod": "b"}) != built
+
+
 def test_labels_refuse_non_string_values() -> None:
     with pytest.raises(TypeError):
         Labels({"a": 1})  # type: ignore[arg-type]
