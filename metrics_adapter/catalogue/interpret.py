@@ -20,7 +20,7 @@ passed, in Unix seconds).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -124,17 +124,23 @@ def _split(vector: InstantVector) -> tuple[list[Sample], dict[Labels, float]]:
     return values, sample_times
 
 
-def _read(sample: Sample, newest: float | None, definition: MetricDefinition, now: float) -> _Reading:
-    limit = definition.policy.max_staleness_seconds
-    when = newest if newest is not None and math.isfinite(newest) else sample.timestamp
-    value = to_decimal(sample.value)
-    if value is None:
-        return _Reading(None, when, ValueStatus.NAN)
-    if when - now > FUTURE_TOLERANCE_SECONDS:
-        return _Reading(None, when, ValueStatus.FUTURE)
-    if definition.checks_staleness and limit is not None and now - when > limit:
-        return _Reading(None, when, ValueStatus.STALE)
-    return _Reading(value, when, ValueStatus.OK)
+def _reader(definition: MetricDefinition, now: float) -> Callable[[Sample, float | None], _Reading]:
+    """Reads one sample of ``definition`` at ``now``; the staleness limit is looked up once per
+    answer, not once per object."""
+    limit = definition.policy.max_staleness_seconds if definition.checks_staleness else None
+
+    def read(sample: Sample, newest: float | None) -> _Reading:
+        when = newest if newest is not None and math.isfinite(newest) else sample.timestamp
+        value = to_decimal(sample.value)
+        if value is None:
+            return _Reading(None, when, ValueStatus.NAN)
+        if when - now > FUTURE_TOLERANCE_SECONDS:
+            return _Reading(None, when, ValueStatus.FUTURE)
+        if limit is not None and now - when > limit:
+            return _Reading(None, when, ValueStatus.STALE)
+        return _Reading(value, when, ValueStatus.OK)
+
+    return read
 
 
 def _apply_policy(reading: _Reading, definition: MetricDefinition) -> _Reading:
@@ -166,6 +172,7 @@ def interpret(
     Raises ``ValueError`` if two value samples name the same object (the query must group by it).
     """
     values, sample_times = _split(vector)
+    read = _reader(definition, now)
     readings: dict[str, _Reading] = {}
     for sample in values:
         name = sample.labels.get(group_label)
@@ -173,7 +180,7 @@ def interpret(
             continue
         if name in readings:
             raise ValueError(f"{definition.name}: several values for {group_label}={name!r}")
-        readings[name] = _read(sample, sample_times.get(sample.labels), definition, now)
+        readings[name] = read(sample, sample_times.get(sample.labels) if sample_times else None)
     for name in expected:
         if name not in readings:
             readings[name] = _ABSENT
@@ -193,10 +200,11 @@ def interpret_external(
     fallback can answer; without a policy its value is None (report nothing).
     """
     values, sample_times = _split(vector)
+    read = _reader(definition, now)
     items = [
         (
             sample.labels,
-            _apply_policy(_read(sample, sample_times.get(sample.labels), definition, now), definition),
+            _apply_policy(read(sample, sample_times.get(sample.labels)), definition),
         )
         for sample in sorted(values, key=lambda s: tuple(s.labels.items()))
     ]

@@ -95,6 +95,10 @@ class Labels(Mapping[str, str]):
 
     def without(self, *names: str) -> Labels:
         """A copy without the given labels (``self`` when it has none of them)."""
-        if not any(name in self._lookup for name in names):
+        lookup = self._lookup
+        for name in names:
+            if name in lookup:
+                break
+        else:
             return self
         return Labels((name, value) for name, value in self._sorted() if name not in names)
