@@ -41,6 +41,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
+def rss_slope(series: list[tuple[float, float]]) -> float:
+    """MiB per minute of a least-squares line through (seconds, MiB) points; NaN for fewer than 3."""
+    if len(series) < 3:
+        return float("nan")
+    return statistics.linear_regression(*zip(*series, strict=True)).slope * 60
+
+
 def prometheus_queries(url: str) -> float:
     text = httpx.get(f"{url}/metrics", timeout=10).text
     return sum(
@@ -115,16 +122,14 @@ async def drive(
     prometheus_cpu = cpu_seconds(prometheus_pid) - prometheus_cpu0
     own_cpu = time.process_time() - own_cpu0
     queries = prometheus_queries(prometheus) - queries0
-    slope = (
-        statistics.linear_regression(*zip(*rss_series, strict=True)).slope * 60
-        if len(rss_series) > 2
-        else float("nan")
-    )
+    slope = rss_slope(rss_series)
+    settled = rss_slope([(t, rss) for t, rss in rss_series if t >= elapsed / 2])
     print(f"  total  {describe(total, elapsed)}")
     print(
         f"  Prometheus {queries / elapsed:.1f} queries/s for {total.count / elapsed:.1f} req/s;"
         f"  adapter CPU {cpu:.1f} s = {cpu / max(total.count, 1) * 1000:.1f} CPU-s per 1,000 requests;"
         f"  RSS {rss_series[0][1]:.0f} -> {rss_series[-1][1]:.0f} MiB, slope {slope:+.2f} MiB/min"
+        f" ({settled:+.2f} over the second half, after warm-up)"
     )
     print(
         f"  CPU over {elapsed:.0f} s: adapters {cpu:.1f} s, Prometheus {prometheus_cpu:.1f} s,"
