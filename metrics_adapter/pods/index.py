@@ -79,6 +79,10 @@ class PodLister(Protocol):
 _MAX_SELECTIONS = 4096
 
 
+def _by_name(pods: Iterable[PodInfo]) -> tuple[PodInfo, ...]:
+    return tuple(sorted(pods, key=lambda pod: pod.name))
+
+
 class PodIndex:
     """An immutable snapshot, replaced whole by its source on every refresh.
 
@@ -91,9 +95,21 @@ class PodIndex:
         by_namespace: dict[str, list[PodInfo]] = {}
         for pod in pods:
             by_namespace.setdefault(pod.namespace, []).append(pod)
-        self._by_namespace = {ns: tuple(sorted(p, key=lambda x: x.name)) for ns, p in by_namespace.items()}
+        self._by_namespace = {ns: _by_name(p) for ns, p in by_namespace.items()}
         self._synced = synced
         self._selections: dict[tuple[str, LabelSelector], tuple[PodInfo, ...]] = {}
+
+    def with_namespace(self, namespace: str, pods: Iterable[PodInfo]) -> PodIndex:
+        """This snapshot with ``namespace`` holding exactly ``pods``; the other namespaces are
+        shared, not rebuilt, so a watch event costs one namespace, not the whole cluster."""
+        made = PodIndex(synced=self._synced)
+        made._by_namespace = dict(self._by_namespace)
+        chosen = _by_name(pods)
+        if chosen:
+            made._by_namespace[namespace] = chosen
+        else:
+            made._by_namespace.pop(namespace, None)
+        return made
 
     @property
     def synced(self) -> bool:

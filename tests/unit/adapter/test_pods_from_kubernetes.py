@@ -14,7 +14,7 @@ import pytest
 from kubernetes import client as k8s_client
 
 from metrics_adapter.kube import parse_selector
-from metrics_adapter.pods.kubernetes_source import KubernetesPodWatcher
+from metrics_adapter.pods.kubernetes_source import KubernetesPodWatcher, pod_info_from_wire
 
 
 def pod(
@@ -67,6 +67,8 @@ def api() -> Iterator[tuple[FakePodsAPI, str]]:
                 for event in state.events:
                     self.wfile.write(json.dumps(event).encode() + b"\n")
                     self.wfile.flush()
+                    if event["type"] == "BOOKMARK":
+                        continue
                     name = event["object"]["metadata"]["name"]
                     state.items = [i for i in state.items if i["metadata"]["name"] != name]
                     if event["type"] != "DELETED":
@@ -138,3 +140,59 @@ def test_list_then_watch_keeps_the_cache_current(api: tuple[FakePodsAPI, str]) -
         assert watcher.select("ml", parse_selector("app=other")) == []
     finally:
         watcher.stop()
+
+
+def test_pods_from_the_wire_tolerate_missing_fields() -> None:
+    bare = {"metadata": {"name": "solo", "namespace": "ml"}}
+    info = pod_info_from_wire(bare)
+    assert (info.name, info.namespace, dict(info.labels)) == ("solo", "ml", {})
+    assert info.ready is False
+    assert info.phase == "Unknown"
+    assert (info.workload_kind, info.workload) == (None, None)
+    job = pod("batch-1-xyz", labels={"job-name": "batch-1"})
+    job["metadata"]["ownerReferences"] = [
+        {"kind": "Node", "name": "n1", "controller": False},
+        {"kind": "Job", "name": "batch-1", "controller": True},
+    ]
+    assert (pod_info_from_wire(job).workload_kind, pod_info_from_wire(job).workload) == ("Job", "batch-1")
+    foreign = pod("x-1", labels={"pod-template-hash": "zzz"}, rs="other-abc")
+    assert (pod_info_from_wire(foreign).workload_kind, pod_info_from_wire(foreign).workload) == (
+        "ReplicaSet",
+        "other-abc",
+    )
+
+
+def test_bookmarks_are_ignored_and_stop_ends_a_quiet_watch(api: tuple[FakePodsAPI, str]) -> None:
+    state, url = api
+    errors: list[Exception] = []
+    watcher = KubernetesPodWatcher(
+        k8s_client.ApiClient(k8s_client.Configuration(host=url)),
+        retry_seconds=0.1,
+        watch_timeout_seconds=30,
+        on_error=errors.append,
+    )
+    watcher.start()
+    try:
+        wait_until(lambda: watcher.synced)
+        wait_until(state.watch_started.is_set)
+        state.events = [
+            # A bookmark carries only a resourceVersion; it is neither a pod nor a deletion.
+            {
+                "type": "BOOKMARK",
+                "object": {"kind": "Pod", "apiVersion": "v1", "metadata": {"resourceVersion": "12"}},
+            },
+            {"type": "ADDED", "object": {"kind": "Pod", "apiVersion": "v1", **pod("llama-6f7c9d5b8-ccccc")}},
+        ]
+        state.watch_started.clear()
+        state.release.set()
+        wait_until(lambda: len(watcher.select("ml", parse_selector(""))) == 3)
+        # The next WATCH stays open with nothing to say (the fake holds it for 5 s).
+        state.release.clear()
+        wait_until(state.watch_started.is_set)
+        assert errors == []
+    finally:
+        stopping = time.monotonic()
+        watcher.stop()
+    assert watcher._thread is not None
+    assert not watcher._thread.is_alive()
+    assert time.monotonic() - stopping < 3, "stop() waited for the watch to end by itself"

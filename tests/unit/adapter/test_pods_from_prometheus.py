@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from metrics_adapter.kube import parse_selector
-from metrics_adapter.pods import PodIndex
+from metrics_adapter.pods import PodIndex, PodInfo
 from metrics_adapter.pods.prometheus_source import (
     PodSourceEmptyError,
     PrometheusPodSource,
@@ -248,3 +248,18 @@ async def test_a_refresh_lets_other_tasks_run_while_it_joins() -> None:
     assert len(source.index) == 10_000
     # The join alone returns to the loop 60 times (three vectors of 20 slices).
     assert ticks >= 60
+
+
+def test_a_snapshot_with_one_namespace_replaced_shares_the_others() -> None:
+    before = build_index(info=INFO, labels=LABELS, ready=READY, owners=InstantVector())
+    assert before.select("ml", parse_selector("app=llama"))  # memoised in the old snapshot
+    newcomer = PodInfo(namespace="ml", name="aaa-1", labels={"app": "llama"})
+    after = before.with_namespace("ml", [*before.pods("ml"), newcomer])
+    assert after.pods("ml")[0].name == "aaa-1"  # sorted by name
+    assert len(after.select("ml", parse_selector("app=llama"))) == 3
+    assert len(before.select("ml", parse_selector("app=llama"))) == 2  # the old snapshot is unchanged
+    assert after.pods("other") is before.pods("other")  # shared, not rebuilt
+    emptied = after.with_namespace("other", [])
+    assert emptied.pods("other") == ()
+    assert len(emptied) == len(after) - 1
+    assert emptied.synced is True
