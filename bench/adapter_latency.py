@@ -1,5 +1,6 @@
 """Latency of a 500-pod pods request through the adapter vs. the same PromQL straight to Prometheus,
-and how many Prometheus queries 100 concurrent identical requests cost.
+the same for a one-pod request (the adapter's fixed cost per request, whatever its size), and how
+many Prometheus queries 100 concurrent identical requests cost.
 
 Runs the sandbox (one Deployment of 500 pods), a real Prometheus scraping it, and ``servescale serve``
 (cache TTL 0, so every sequential request really queries Prometheus; concurrent identical requests
@@ -16,7 +17,7 @@ import httpx
 
 from autoscaler.sandbox import parse_scenario
 from autoscaler.sandbox.runner import SandboxServer
-from metrics_adapter.catalogue import default_catalogue, plan_custom_query
+from metrics_adapter.catalogue import MetricDefinition, default_catalogue, plan_custom_query
 from metrics_adapter.kube import GroupResource
 from servescale.stack.adapter import running_adapter
 from servescale.stack.prometheus import PrometheusServer, ScrapeTarget
@@ -38,6 +39,7 @@ namespaces:
         gpu: {{model: NVIDIA A100-SXM4-80GB, memoryMiB: 40192, mig: 1g.10gb}}
         load: {{type: constant, rps: {PODS * 5}}}
 """
+POD_RESOURCE = GroupResource("pods")
 PATH = "/apis/custom.metrics.k8s.io/v1beta2/namespaces/ml/pods/%2A/istio_requests_per_second"
 
 
@@ -66,7 +68,33 @@ async def timed(client: httpx.AsyncClient, method: str, url: str, **kwargs: obje
     return time.perf_counter() - started
 
 
-async def measure(adapter_url: str, health_url: str, prometheus_url: str, promql: str) -> None:
+async def pair(
+    client: httpx.AsyncClient, url: str, prometheus_url: str, promql: str
+) -> tuple[list[float], list[float]]:
+    """SEQUENTIAL timings of ``url`` through the adapter, then of ``promql`` sent to Prometheus."""
+    adapter = [await timed(client, "GET", url) for _ in range(SEQUENTIAL)]
+    direct = [
+        await timed(client, "POST", f"{prometheus_url}/api/v1/query", data={"query": promql})
+        for _ in range(SEQUENTIAL)
+    ]
+    return adapter, direct
+
+
+def report(label: str, adapter: list[float], direct: list[float]) -> None:
+    a50, a99 = percentile(adapter, 0.5) * 1000, percentile(adapter, 0.99) * 1000
+    d50, d99 = percentile(direct, 0.5) * 1000, percentile(direct, 0.99) * 1000
+    mean_adapter, mean_direct = statistics.mean(adapter) * 1000, statistics.mean(direct) * 1000
+    print(f"{label}")
+    print(f"  adapter  p50 / p99 (ms)        {a50:8.1f} / {a99:8.1f}   (mean {mean_adapter:.1f})")
+    print(f"  direct   p50 / p99 (ms)        {d50:8.1f} / {d99:8.1f}   (mean {mean_direct:.1f})")
+    print(f"  ratio adapter/direct p50 / p99 {a50 / d50:8.2f} / {a99 / d99:8.2f}")
+    print(f"  adapter - direct at p50 (ms)   {a50 - d50:8.1f}")
+
+
+async def measure(
+    adapter_url: str, health_url: str, prometheus_url: str, definition: MetricDefinition
+) -> None:
+    promql = plan_custom_query(definition, resource=POD_RESOURCE, namespace="ml").promql
     async with httpx.AsyncClient(timeout=30) as client:
         url = f"{adapter_url}{PATH}?labelSelector=app%3Dembed"
         while True:
@@ -74,28 +102,19 @@ async def measure(adapter_url: str, health_url: str, prometheus_url: str, promql
             if response.status_code == 200 and len(response.json()["items"]) == PODS:
                 break
             await asyncio.sleep(1)
-        adapter = [await timed(client, "GET", url) for _ in range(SEQUENTIAL)]
-        direct = [
-            await timed(client, "POST", f"{prometheus_url}/api/v1/query", data={"query": promql})
-            for _ in range(SEQUENTIAL)
-        ]
+        name = response.json()["items"][0]["describedObject"]["name"]
+        one = plan_custom_query(definition, resource=POD_RESOURCE, namespace="ml", object_name=name).promql
+        many = await pair(client, url, prometheus_url, promql)
+        single = await pair(client, f"{adapter_url}{PATH.replace('%2A', name)}", prometheus_url, one)
         before = adapter_counter(health_url, "miss")
         coalesced_before = adapter_counter(health_url, "coalesced")
         await asyncio.gather(*(client.get(url) for _ in range(CONCURRENT)))
         queries = adapter_counter(health_url, "miss") - before
         coalesced = adapter_counter(health_url, "coalesced") - coalesced_before
-    a50, a99 = percentile(adapter, 0.5) * 1000, percentile(adapter, 0.99) * 1000
-    d50, d99 = percentile(direct, 0.5) * 1000, percentile(direct, 0.99) * 1000
-    print(f"pods per request                 {PODS}")
-    print(f"PromQL                           {promql}")
-    mean_adapter, mean_direct = statistics.mean(adapter) * 1000, statistics.mean(direct) * 1000
-    print(
-        f"adapter  p50 / p99 (ms)          {a50:8.1f} / {a99:8.1f}   (n={SEQUENTIAL}, mean {mean_adapter:.1f})"  # noqa: E501
-    )
-    print(
-        f"direct   p50 / p99 (ms)          {d50:8.1f} / {d99:8.1f}   (n={SEQUENTIAL}, mean {mean_direct:.1f})"
-    )
-    print(f"ratio adapter/direct p50 / p99   {a50 / d50:8.2f} / {a99 / d99:8.2f}")
+    print(f"PromQL ({PODS} pods)  {promql}")
+    print(f"{SEQUENTIAL} sequential requests each")
+    report(f"{PODS} pods per request", *many)
+    report("1 pod per request (the fixed cost)", *single)
     print(f"Prometheus queries for {CONCURRENT} concurrent identical requests, cache TTL 0: {queries:.0f}")
     print(f"  ({coalesced:.0f} of them joined a query already running)")
 
@@ -115,13 +134,12 @@ async def concurrent_queries(adapter_url: str, health_url: str) -> float:
 def main() -> None:
     scenario = parse_scenario(SCENARIO, source="<bench>")
     definition = default_catalogue().get("istio_requests_per_second")
-    promql = plan_custom_query(definition, resource=GroupResource("pods"), namespace="ml").promql
     with SandboxServer(scenario) as sandbox:
         target = ScrapeTarget("sandbox", sandbox.address, scrape_interval="5s")
         with PrometheusServer(targets=[target], scrape_interval="5s") as prometheus:
             prometheus.wait_for_targets_up(timeout=60)
             with running_adapter(prometheus.url, extra=["--cache-ttl=0"]) as adapter:
-                asyncio.run(measure(adapter.url, adapter.health_url, prometheus.url, promql))
+                asyncio.run(measure(adapter.url, adapter.health_url, prometheus.url, definition))
             with running_adapter(prometheus.url) as adapter:
                 queries = asyncio.run(concurrent_queries(adapter.url, adapter.health_url))
             print(

@@ -20,6 +20,7 @@ from servescale.app import run_service
 from servescale.commands.cli_input import prometheus_config
 from servescale.commands.conventions import ExitCode, fail
 from servescale.commands.options import PrometheusUrlOption
+from servescale.heap import fix_mmap_threshold
 from servescale.listeners import ListenError
 from servescale.settings import (
     ServeSettings,
@@ -168,6 +169,7 @@ def serve(
 def _run(settings: ServeSettings) -> None:
     """Run the service until interrupted; bad settings exit 2, a port that cannot be bound exits 1."""
     logging.basicConfig(level=settings.log_level.upper(), format=LOG_FORMAT)
+    fix_mmap_threshold()
     try:
         asyncio.run(run_service(settings))
     except (SettingsError, CatalogueError, AuthConfigError, SpecError) as exc:
